@@ -1,0 +1,29 @@
+"""Checks for ex13_sigmoid_neuron: the gradients of one sigmoid neuron (document 002)."""
+import numpy as np
+
+from mlgrade.numeric import as_float, as_pair, assert_gradient
+from mlgrade.probes import assert_unchanged
+from mlgrade.spec import Case, Exercise, check
+
+EXERCISE = Exercise("ex13_sigmoid_neuron", functions=("sigmoid_neuron_grads",), sources=("002",),
+                    cases=[
+    Case("doc002_toy_data", "sigmoid_neuron_grads", (0.0, 0.0, [0.5, 2.5], [0.2, 0.9]),
+         (-0.2125, -0.025), "002"),
+])
+
+
+def loss(w, b, x, y) -> float:
+    """L = ½ Σ (σ(w x + b) − y)²."""
+    f = 0.5 * (1 + np.tanh(0.5 * (w * x + b)))
+    return float(0.5 * np.sum((f - y) ** 2))
+
+
+@check(EXERCISE, "sigmoid_neuron_grads", points=2)
+def random_central_differences(student, rng):
+    n = int(rng.integers(1, 8))
+    w, b = (float(v) for v in rng.normal(size=2))
+    x, y = rng.normal(scale=2, size=n), rng.uniform(size=n)
+    dL_dw, dL_db = as_pair(assert_unchanged(student.sigmoid_neuron_grads, w, b, x, y))
+    pair = [as_float(dL_dw, "dL_dw"), as_float(dL_db, "dL_db")]
+    assert_gradient(pair, lambda v: loss(v[0], v[1], x, y), np.array([w, b]),
+                    what="(dL_dw, dL_db)")

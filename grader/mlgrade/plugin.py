@@ -1,0 +1,142 @@
+"""The pytest plugin: turns catalog declarations into test items and records outcomes."""
+import pytest
+
+from .i18n import t
+from .outcomes import Incorrect, NotAttempted, Status, StudentError
+from .pool import Pool, Reply
+from .results import CheckResult
+from .spec import Check, Exercise, rng_for
+
+
+class StudentFunction:
+    """A student's function, called in the worker: `f(*args)` or `f.reply(*args)`."""
+
+    def __init__(self, pool: Pool, module: str, name: str):
+        self.pool, self.module, self.name = pool, module, name
+
+    def reply(self, *args, args_after: bool = False) -> Reply:
+        return self.pool.get(self.module).call(self.name, list(args), args_after)
+
+    def __call__(self, *args):
+        return self.reply(*args).value
+
+
+class StudentModule:
+    """Attribute access to the student's functions of one exercise module."""
+
+    def __init__(self, pool: Pool, module: str):
+        self._pool, self._module = pool, module
+
+    def __getattr__(self, name: str) -> StudentFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return StudentFunction(self._pool, self._module, name)
+
+
+class Workspace:
+    """The fixture of instructors' own checks: `mlgrade_workspace["ex05_sigmoid"].sigmoid(…)`."""
+
+    def __init__(self, pool: Pool):
+        self._pool = pool
+
+    def __getitem__(self, module: str) -> StudentModule:
+        return StudentModule(self._pool, module)
+
+
+class CheckItem(pytest.Item):
+    """One catalog check as a pytest item."""
+
+    def __init__(self, *, check: Check, pool: Pool, seed: int, **kwargs):
+        super().__init__(**kwargs)
+        self.check, self.pool, self.seed = check, pool, seed
+
+    def runtest(self) -> None:
+        self.check.run(StudentModule(self.pool, self.check.module),
+                       rng_for(self.seed, self.check.id))
+
+    def repr_failure(self, excinfo, style=None) -> str:
+        return str(excinfo.value)
+
+    def reportinfo(self):
+        return self.path, None, self.check.id
+
+
+def classify(exc: BaseException | None, function: str) -> tuple[Status, str | None, str | None]:
+    """(status, message, diagnosis id) of a check that raised `exc`."""
+    if exc is None:
+        return Status.PASSED, None, None
+    if isinstance(exc, NotAttempted):
+        return Status.NOT_ATTEMPTED, t("msg.not_attempted", function=function), None
+    if isinstance(exc, StudentError):
+        status = Status.ERROR if exc.kind in ("exception", "import", "syntax") else Status.FAILED
+        return status, t("msg.student_error", function=function, error=str(exc)), None
+    if isinstance(exc, AssertionError):
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else t("msg.assertion")
+        return Status.FAILED, text, getattr(exc, "diagnosis", None)
+    return Status.FAILED, t("msg.check_crashed", error=f"{type(exc).__name__}: {exc}"[:300]), None
+
+
+class MlgradePlugin:
+    """Makes the catalog's items, serves the fixture and collects `CheckResult`s."""
+
+    def __init__(self, pool: Pool, seed: int, modules: list[str]):
+        self.pool, self.seed, self.modules = pool, seed, modules
+        self.results: list[CheckResult] = []
+        self.collect_errors: list[tuple[str, str]] = []
+        self.marks: dict[str, int] = {}
+
+    @pytest.fixture
+    def mlgrade_workspace(self) -> Workspace:
+        return Workspace(self.pool)
+
+    def pytest_configure(self, config) -> None:
+        config.addinivalue_line("markers", "mlgrade(exercise, points=1): an instructor's check")
+
+    def pytest_pycollect_makeitem(self, collector, name, obj):
+        if name == "EXERCISE" and isinstance(obj, Exercise) and obj.module in self.modules:
+            return [CheckItem.from_parent(collector, name=c.id, check=c, pool=self.pool,
+                                          seed=self.seed) for c in obj.all_checks()]
+        return None
+
+    def pytest_collection_modifyitems(self, items) -> None:
+        items[:] = [i for i in items if self.meta(i)[0] in self.modules]
+
+    def pytest_collectreport(self, report) -> None:
+        if report.failed:
+            lines = str(report.longrepr).strip().splitlines() or ["?"]
+            self.collect_errors.append((report.nodeid, lines[-1][:300]))
+
+    def meta(self, item) -> tuple[str, str, str, str, float, str]:
+        """(module, function, id, name, points, kind) of a catalog or instructor check."""
+        if isinstance(item, CheckItem):
+            c = item.check
+            return c.module, c.function, c.id, c.name, c.points, c.kind
+        mark = item.get_closest_marker("mlgrade")
+        kwargs = mark.kwargs if mark else {}
+        module = kwargs.get("exercise", "custom")
+        return module, "", item.nodeid, item.name, float(kwargs.get("points", 1)), "custom"
+
+    def pytest_runtest_setup(self, item) -> None:
+        module = self.meta(item)[0]
+        if module in self.pool.exercises:
+            self.marks[item.nodeid] = self.pool.exercises[module].log.total
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if call.when == "call" or (call.when == "setup" and report.failed):
+            self.record(item, call.excinfo.value if call.excinfo else None)
+
+    def record(self, item, exc: BaseException | None) -> None:
+        module, function, check_id, name, points, kind = self.meta(item)
+        if isinstance(exc, pytest.skip.Exception):
+            return
+        status, message, diagnosis = classify(exc, function)
+        result = CheckResult(check_id, name, module, function, kind, status,
+                             points if status is Status.PASSED else 0.0, points, message,
+                             {"id": diagnosis} if diagnosis else None)
+        if status is not Status.PASSED and module in self.pool.exercises:
+            result.output = self.pool.exercises[module].log.since(self.marks.get(item.nodeid, 0))
+            result.traceback = getattr(exc, "traceback", "")
+        self.results.append(result)

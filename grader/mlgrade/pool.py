@@ -1,0 +1,204 @@
+"""Worker processes, one per exercise, reached only through plain-data messages."""
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+from . import sandbox
+from .outcomes import NotAttempted, StudentError
+from .worker import wire
+
+OUTPUT_CAP = 256 * 1024
+MAX_RESPAWNS = 5
+WORKER_MAIN = os.path.join(os.path.dirname(wire.__file__), "main.py")
+
+
+class OutputLog:
+    """What the student's code printed, kept up to a cap, counted beyond it."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.total = 0
+        self.lock = threading.Lock()
+
+    def drain(self, fd: int) -> None:
+        while chunk := os.read(fd, 65536):
+            with self.lock:
+                self.total += len(chunk)
+                room = OUTPUT_CAP - len(self.data)
+                if room > 0:
+                    self.data += chunk[:room]
+        os.close(fd)
+
+    def since(self, mark: int, limit: int = 2000) -> str:
+        with self.lock:
+            text = bytes(self.data[mark:mark + limit]).decode("utf-8", "replace")
+            more = self.total - mark - limit
+        return text + (f"\n… ({more} more bytes)" if more > 0 else "")
+
+
+@dataclass
+class Reply:
+    value: object = None
+    warnings: list = field(default_factory=list)
+    args_after: list = field(default_factory=list)
+
+
+class Worker:
+    """One worker process serving one exercise module of a workspace."""
+
+    def __init__(self, workspace: str, module: str, limits: sandbox.Limits, log: OutputLog):
+        self.scratch = tempfile.TemporaryDirectory(prefix="mlgrade-scratch-")
+        req_r, self.req_w = os.pipe()
+        self.rep_r, rep_w = os.pipe()
+        out_r, out_w = os.pipe()
+        argv = [sys.executable, "-I", WORKER_MAIN, workspace, module, str(req_r), str(rep_w)]
+        self.proc = sandbox.spawn(argv, limits, workspace, self.scratch.name,
+                                  pass_fds=(req_r, rep_w), stdout=out_w)
+        for fd in (req_r, rep_w, out_w):
+            os.close(fd)
+        self.reader = threading.Thread(target=log.drain, args=(out_r,), daemon=True)
+        self.reader.start()
+        self.buffer = b""
+        self.next_id = 0
+        self.ready: dict | None = None
+
+    def receive(self, deadline: float) -> dict:
+        """The next reply line; raise StudentError on time-out or a dead worker."""
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.rep_r], [], [], left)[0]:
+                raise StudentError("time limit exceeded", kind="timeout")
+            chunk = os.read(self.rep_r, 1 << 20)
+            if not chunk:
+                raise StudentError(self.death(), kind="crash")
+            self.buffer += chunk
+            if len(self.buffer) > wire.MAX_BYTES:
+                raise StudentError("the result is too large to send back", kind="crash")
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        try:
+            return wire.loads(line)
+        except wire.WireError as exc:
+            raise StudentError(f"the worker sent something that is not a result ({exc})",
+                               kind="crash") from None
+
+    def death(self) -> str:
+        """Why the worker is gone, in the student's terms."""
+        try:
+            code = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "the worker closed its reply channel"
+        return sandbox.explain_exit(code)
+
+    def start(self, deadline: float) -> dict:
+        if self.ready is None:
+            self.ready = self.receive(deadline)
+        return self.ready
+
+    def call(self, func: str, args: list, args_after: bool, deadline: float) -> dict:
+        self.next_id += 1
+        message = {"id": self.next_id, "func": func, "args": args, "args_after": args_after}
+        try:
+            os.write(self.req_w, wire.dumps(message))
+        except (BrokenPipeError, OSError):
+            raise StudentError(self.death(), kind="crash") from None
+        while True:
+            reply = self.receive(deadline)
+            if reply.get("id") == self.next_id:
+                return reply
+
+    def close(self) -> None:
+        sandbox.kill(self.proc)
+        for fd in (self.req_w, self.rep_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.reader.join(timeout=1)
+        self.scratch.cleanup()
+
+
+class Exercise:
+    """The workers of one exercise module, its time budget and its output."""
+
+    def __init__(self, workspace: str, module: str, limits: sandbox.Limits):
+        self.workspace, self.module, self.limits = workspace, module, limits
+        self.log = OutputLog()
+        self.worker: Worker | None = None
+        self.spent = 0.0
+        self.spawned = 0
+        self.fatal: StudentError | None = None
+
+    def prefetch(self) -> None:
+        if self.worker is None and self.fatal is None and self.spawned <= MAX_RESPAWNS:
+            self.spawned += 1
+            self.worker = Worker(self.workspace, self.module, self.limits, self.log)
+
+    def call(self, func: str, args: list, args_after: bool = False) -> Reply:
+        """Call `func(*args)` in the worker; raise NotAttempted or StudentError."""
+        if self.fatal:
+            raise self.fatal
+        self.prefetch()
+        if self.worker is None:
+            raise StudentError("the worker kept crashing; remaining checks not run", "crash")
+        started = time.monotonic()
+        deadline = started + max(self.limits.timeout - self.spent, 0)
+        try:
+            ready = self.worker.start(deadline)
+            if not ready["ready"]:
+                self.fatal = StudentError(ready["error"]["message"], ready["error"]["kind"],
+                                          ready["error"].get("traceback", ""))
+                raise self.fatal
+            return self.unpack(self.worker.call(func, args, args_after, deadline))
+        except StudentError as exc:
+            if exc.kind == "timeout":
+                exc = StudentError(f"time limit of {self.limits.timeout:g} s for this "
+                                   "exercise exceeded; its remaining checks were not run",
+                                   "timeout")
+                self.fatal = exc
+            if exc.kind in ("timeout", "crash", "memory"):
+                self.discard()
+            raise exc from None
+        finally:
+            self.spent += time.monotonic() - started
+
+    @staticmethod
+    def unpack(reply: dict) -> Reply:
+        if reply.get("ok"):
+            return Reply(reply.get("value"), reply.get("warnings") or [],
+                         reply.get("args_after") or [])
+        if reply.get("kind") == "not-implemented":
+            raise NotAttempted("not implemented yet (raises NotImplementedError)")
+        raise StudentError(str(reply.get("message", "failed"))[:500],
+                           str(reply.get("kind", "exception")),
+                           str(reply.get("traceback", ""))[:1500])
+
+    def discard(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
+            self.worker = None
+
+
+class Pool:
+    """One `Exercise` per module; the next module's worker starts while one is graded."""
+
+    def __init__(self, workspace: str, modules: list[str], limits: sandbox.Limits):
+        self.order = list(modules)
+        self.exercises = {m: Exercise(workspace, m, limits) for m in modules}
+
+    def get(self, module: str) -> Exercise:
+        """The module's exercise; earlier workers stop, the next one starts."""
+        index = self.order.index(module)
+        for done in self.order[:index]:
+            self.exercises[done].discard()
+        if index + 1 < len(self.order):
+            self.exercises[self.order[index + 1]].prefetch()
+        return self.exercises[module]
+
+    def close(self) -> None:
+        for ex in self.exercises.values():
+            ex.discard()

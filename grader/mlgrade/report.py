@@ -1,0 +1,88 @@
+"""Render a `Report` as text for a terminal or as JSON for machines."""
+import json
+import math
+
+import click
+import numpy as np
+
+from . import __version__
+from .i18n import t
+from .outcomes import Status
+from .results import CheckResult, Report
+
+SCHEMA_VERSION = 1
+LABELS = {Status.PASSED: ("PASS", "green"), Status.FAILED: ("FAIL", "red"),
+          Status.ERROR: ("ERROR", "red"), Status.NOT_ATTEMPTED: ("TODO", "yellow")}
+
+
+def to_dict(report: Report) -> dict:
+    """The JSON report: score, max_score, seed, exercises[].checks[] and more."""
+    statuses = [c.status for e in report.exercises for c in e.checks]
+    return {
+        "schema_version": SCHEMA_VERSION, "mlgrade_version": __version__,
+        "workspace": report.workspace, "seed": report.seed, "isolation": report.isolation,
+        "lang": report.lang, "score": report.score, "max_score": report.max_score,
+        "summary": {s.value: statuses.count(s) for s in Status},
+        "exercises": [{"id": e.id, "title": e.title, "score": e.score,
+                       "max_score": e.max_score, "checks": [_check(c) for c in e.checks]}
+                      for e in report.exercises],
+    }
+
+
+def _check(c: CheckResult) -> dict:
+    return {"id": c.id, "name": c.name, "function": c.function, "kind": c.kind,
+            "passed": c.passed, "status": c.status.value, "points": c.points,
+            "max_points": c.max_points, "message": c.message, "diagnosis": c.diagnosis,
+            "output": c.output or None}
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(_finite(to_dict(report)), ensure_ascii=False, indent=1, allow_nan=False)
+
+
+def _finite(value):
+    """Replace nan and inf (never produced by us, but cheap to guard) by strings."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def render_text(report: Report, verbose: bool = False) -> str:
+    """One line per exercise, then each failing check with its reason."""
+    lines = []
+    width = max((len(e.id) for e in report.exercises), default=10)
+    for e in report.exercises:
+        ok = all(c.passed for c in e.checks)
+        score = click.style(f"{_num(e.score):>4}/{_num(e.max_score):<4}",
+                            fg="green" if ok else "red", bold=True)
+        lines.append(f"{e.id:<{width}}  {score}  {e.title}")
+        for c in e.checks:
+            if not c.passed:
+                lines.extend(_failure(c, verbose))
+    lines.append("")
+    lines.append(t("report.total", score=_num(report.score), max_score=_num(report.max_score),
+                   seed=report.seed))
+    if not report.all_passed:
+        lines.append(t("report.replay", seed=report.seed))
+    return "\n".join(lines)
+
+
+def _failure(c: CheckResult, verbose: bool) -> list[str]:
+    label, colour = LABELS[c.status]
+    lines = [f"  {click.style(label, fg=colour, bold=True)} {c.name}: {c.message}"]
+    if c.diagnosis:
+        lines.append("       " + t("report.diagnosis", id=c.diagnosis["id"]))
+    if c.output:
+        lines.append("       " + t("report.output"))
+        lines.extend("       | " + line for line in c.output.splitlines()[:8])
+    if verbose and c.traceback:
+        lines.extend("       " + line for line in c.traceback.splitlines())
+    return lines
+
+
+def _num(x: float) -> str:
+    return f"{x:g}" if isinstance(x, (int, float, np.floating)) else str(x)

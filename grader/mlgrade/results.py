@@ -1,0 +1,60 @@
+"""What a grading run found: per check, per exercise, in all."""
+from dataclasses import dataclass, field
+
+from .outcomes import Status
+
+
+@dataclass
+class CheckResult:
+    id: str
+    name: str
+    module: str
+    function: str
+    kind: str
+    status: Status
+    points: float
+    max_points: float
+    message: str | None = None
+    diagnosis: dict | None = None
+    output: str = ""
+    traceback: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    title: str
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_points for c in self.checks)
+
+
+@dataclass
+class Report:
+    workspace: str
+    seed: int
+    isolation: str
+    lang: str
+    exercises: list[ExerciseResult]
+
+    @property
+    def score(self) -> float:
+        return sum(e.score for e in self.exercises)
+
+    @property
+    def max_score(self) -> float:
+        return sum(e.max_score for e in self.exercises)
+
+    @property
+    def all_passed(self) -> bool:
+        return all(c.passed for e in self.exercises for c in e.checks)

@@ -1,0 +1,67 @@
+"""Grade a workspace: run the catalog's checks (and an instructor's) through pytest."""
+import os
+import secrets
+
+
+import pytest
+
+from . import catalog, i18n
+
+from .plugin import MlgradePlugin
+from .pool import Pool
+from .results import CheckResult, ExerciseResult, Report
+from .sandbox import Limits
+
+
+class GradingError(Exception):
+    """The grading run itself failed (not the student's code)."""
+
+
+class ChecksError(GradingError):
+    """An instructor's check file could not be collected."""
+
+
+def pytest_args(modules: list[str], checks_dirs: list[str]) -> list[str]:
+    ini = os.path.join(os.path.dirname(catalog.__file__), "pytest.ini")
+    return ([catalog.path(m) for m in modules] + list(checks_dirs)
+            + ["-c", ini, "--rootdir", os.path.dirname(ini), "-p", "no:cacheprovider",
+               "-p", "no:terminal", "-p", "no:warnings", "-p", "no:stepwise"])
+
+
+def in_catalog(nodeid: str) -> bool:
+    """Whether a node id (relative to the catalog directory) names a catalog file."""
+    here = os.path.dirname(catalog.__file__)
+    where = os.path.abspath(os.path.join(here, nodeid.split("::")[0]))
+    return os.path.dirname(where) == here
+
+
+def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int | None = None,
+                    limits: Limits = Limits(), checks_dirs: list[str] = ()) -> Report:
+    """Run every check of `modules` (default: all) against the workspace's functions."""
+    modules = list(modules or catalog.MODULES)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    pool = Pool(os.path.abspath(workspace), modules, limits)
+    plugin = MlgradePlugin(pool, seed, modules)
+    try:
+        code = pytest.main(pytest_args(modules, list(checks_dirs)), plugins=[plugin])
+    finally:
+        pool.close()
+    for nodeid, text in plugin.collect_errors:
+        raise (GradingError if in_catalog(nodeid) else ChecksError)(f"{nodeid}: {text}")
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise GradingError(f"pytest ended with {code!r}")
+    return Report(os.path.abspath(workspace), seed, "process", i18n.current(),
+                  group(plugin.results, modules))
+
+
+def group(results: list[CheckResult], modules: list[str]) -> list[ExerciseResult]:
+    """Results by exercise, in catalog order; instructor checks for other ids last."""
+    by_module: dict[str, ExerciseResult] = {}
+    for m in modules:
+        by_module[m] = ExerciseResult(m, i18n.t(f"{m}.title"))
+    for r in results:
+        by_module.setdefault(r.module, ExerciseResult(r.module, r.module)).checks.append(r)
+    return list(by_module.values())
+
+
+

@@ -1,0 +1,138 @@
+"""Worker process: import one exercise module of a workspace and serve calls.
+
+Usage: python -I main.py WORKSPACE MODULE REQUEST_FD REPLY_FD LIMITS_JSON
+
+This is the only place student code runs.  It imports nothing from `mlgrade`;
+what it sends back is plain data (see wire.py), checked again by the grader.
+"""
+import importlib.util
+import json
+import os
+import sys
+import traceback
+import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import testfns  # noqa: E402
+import wire  # noqa: E402
+
+def describe(exc: BaseException) -> str:
+    """`TypeError: message`, safe against exceptions that break str()."""
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001 - a student exception may break str()
+        text = ""
+    name = type(exc).__name__
+    return f"{name}: {text[:300]}" if text else name
+
+
+def student_frames(tb, workspace: str) -> str:
+    """The traceback frames that lie in the workspace, most recent last."""
+    frames = [f for f in traceback.extract_tb(tb) if f.filename.startswith(workspace)]
+    return "".join(traceback.format_list(frames[-3:]))[-1500:]
+
+
+def load(workspace: str, module: str):
+    """Import the student's module; return (module, None) or (None, error dict)."""
+    path = os.path.join(workspace, module + ".py")
+    if not os.path.exists(path):
+        return None, {"kind": "missing-module", "message": f"{module}.py not found"}
+    sys.path.insert(0, workspace)
+    try:
+        spec = importlib.util.spec_from_file_location(module, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[module] = mod
+        spec.loader.exec_module(mod)
+        return mod, None
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}" if exc.lineno else ""
+        return None, {"kind": "syntax", "message": f"SyntaxError {where}: {exc.msg}"}
+    except SystemExit as exc:
+        return None, {"kind": "exit", "message": f"sys.exit({exc.code!r}) at import"}
+    except BaseException as exc:  # noqa: BLE001 - report anything the import raised
+        return None, {"kind": "import", "message": describe(exc),
+                      "traceback": student_frames(exc.__traceback__, workspace)}
+
+
+def resolve(value):
+    """Replace `Callable` markers by the test functions they name."""
+    if isinstance(value, wire.Callable):
+        return testfns.build(value.name, value.params)
+    if isinstance(value, list):
+        return [resolve(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(resolve(v) for v in value)
+    return value
+
+
+def call(mod, request: dict, workspace: str) -> dict:
+    """Run one function call and describe its outcome as plain data."""
+    func = getattr(mod, request["func"], None)
+    if not callable(func):
+        return {"ok": False, "kind": "missing-function",
+                "message": f"{request['func']} is not defined"}
+    args = [resolve(a) for a in request["args"]]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = func(*args)
+        except NotImplementedError:
+            return {"ok": False, "kind": "not-implemented", "message": "NotImplementedError"}
+        except MemoryError:
+            return {"ok": False, "kind": "memory", "message": "memory limit exceeded"}
+        except SystemExit as exc:
+            return {"ok": False, "kind": "exit", "message": f"sys.exit({exc.code!r}) was called"}
+        except BaseException as exc:  # noqa: BLE001 - any student exception is data
+            return {"ok": False, "kind": "exception", "message": describe(exc),
+                    "traceback": student_frames(exc.__traceback__, workspace)}
+    reply = {"ok": True, "value": value,
+             "warnings": [f"{w.category.__name__}: {w.message}"[:200] for w in caught[:5]]}
+    if request.get("args_after"):
+        reply["args_after"] = [None if callable(a) else a for a in args]
+    return reply
+
+
+def send(out, reply: dict) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - the student may have replaced the stream
+            pass
+    try:
+        line = wire.dumps(reply)
+    except Exception as exc:  # noqa: BLE001 - an object that breaks encoding
+        line = wire.dumps({"ok": False, "kind": "unsendable", "message": describe(exc)})
+    out.write(line)
+    out.flush()
+
+
+def limit(spec: dict) -> None:
+    """Apply the grader's limits to this process before any student code runs."""
+    import resource
+
+    cpu = int(spec["timeout"]) + 1
+    caps = {resource.RLIMIT_CPU: cpu, resource.RLIMIT_NOFILE: spec["open_files"],
+            resource.RLIMIT_AS: spec["memory_mb"] << 20}
+    for which, value in caps.items():
+        resource.setrlimit(which, (value, value))
+
+
+def main() -> None:
+    limit(json.loads(sys.argv[5]))
+    workspace, module = os.path.abspath(sys.argv[1]), sys.argv[2]
+    requests = os.fdopen(int(sys.argv[3]), "rb")
+    replies = os.fdopen(int(sys.argv[4]), "wb")
+    mod, error = load(workspace, module)
+    send(replies, {"ready": error is None, "error": error})
+    for line in requests:
+        request = wire.loads(line)
+        reply = call(mod, request, workspace) if mod else {"ok": False, **error}
+        reply["id"] = request["id"]
+        send(replies, reply)
+
+
+if __name__ == "__main__":
+    np.seterr(all="warn", under="ignore")  # numpy's default, restated: warnings are recorded
+    main()
