@@ -67,7 +67,7 @@ def render_text(report: Report, verbose: bool = False) -> str:
     lines.append(t("report.total", score=_num(report.score), max_score=_num(report.max_score),
                    seed=report.seed))
     if not report.all_passed:
-        lines.append(t("report.replay", seed=report.seed))
+        lines.append(t("report.replay", workspace=report.workspace, seed=report.seed))
     return "\n".join(lines)
 
 

@@ -50,7 +50,7 @@ def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int 
         raise (GradingError if in_catalog(nodeid) else ChecksError)(f"{nodeid}: {text}")
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GradingError(f"pytest ended with {code!r}")
-    return Report(os.path.abspath(workspace), seed, "process", i18n.current(),
+    return Report(workspace, seed, "process", i18n.current(),
                   group(plugin.results, modules))
 
 
