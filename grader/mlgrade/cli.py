@@ -80,17 +80,27 @@ def init(directory):
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1),
               help="Seed of the randomized checks (default: random, printed in the report).")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=Limits.timeout,
-              show_default=True, help="Wall-clock seconds for all calls of one exercise.")
+              show_default=True, help="Wall-clock seconds for all calls of one exercise; "
+              "past it the worker is killed and the exercise's remaining checks fail.")
+@click.option("--memory-mb", type=click.IntRange(64, 1 << 20), default=Limits.memory_mb,
+              show_default=True, help="Address-space cap of each worker process; beyond it "
+              "a check fails with \"memory limit exceeded\".")
+@click.option("--isolation", type=click.Choice(["auto", "sandbox", "process"]), default="auto",
+              show_default=True, help="sandbox: bubblewrap namespaces (Linux); process: "
+              "resource limits and a process group only; auto: the sandbox where available.")
 @click.option("--checks", "checks_dirs", multiple=True, type=click.Path(exists=True),
               help="A directory or file of extra pytest checks (repeatable).")
 @click.option("--color/--no-color", default=None, help="Force colours on or off.")
 @click.option("-v", "--verbose", is_flag=True, help="Show the student's traceback frames.")
 @common
 @click.pass_context
-def check(ctx, path, exercises, fmt, output, seed, timeout, checks_dirs, color, verbose):
+def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation, checks_dirs,
+          color, verbose):
     """Grade a workspace: every check of every exercise, or those of -e.
 
     PATH is a workspace directory (default: ./exercises if it exists, else .).
+    Student code runs only in worker processes, one per exercise, with limits:
+    --timeout, --memory-mb, 64 open files, 64 processes, files of 16 MB.
 
     \b
     Exit codes: 0 all passed, 1 some check failed, 2 usage error, 3 internal error.
@@ -100,9 +110,12 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, checks_dirs, color, 
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
         raise click.UsageError(f"{path} holds none of the exercise files (ex01_forward.py …)")
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
-    limits = Limits(timeout=timeout)
+    limits = Limits(timeout=timeout, memory_mb=memory_mb)
     try:
-        result = runner.grade_workspace(path, list(exercises), seed, limits, list(checks_dirs))
+        result = runner.grade_workspace(path, list(exercises), seed, limits, list(checks_dirs),
+                                        isolation)
+    except runner.IsolationError as exc:
+        raise click.UsageError(str(exc)) from None
     except runner.ChecksError as exc:
         raise click.UsageError(f"--checks: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - anything here is mlgrade's own failure

@@ -126,16 +126,16 @@ class MlgradePlugin:
         outcome = yield
         report = outcome.get_result()
         if call.when == "call" or (call.when == "setup" and report.failed):
-            self.record(item, call.excinfo.value if call.excinfo else None)
+            self.record(item, call.excinfo.value if call.excinfo else None, report.duration)
 
-    def record(self, item, exc: BaseException | None) -> None:
+    def record(self, item, exc: BaseException | None, seconds: float) -> None:
         module, function, check_id, name, points, kind = self.meta(item)
         if isinstance(exc, pytest.skip.Exception):
             return
         status, message, diagnosis = classify(exc, function)
         result = CheckResult(check_id, name, module, function, kind, status,
                              points if status is Status.PASSED else 0.0, points, message,
-                             {"id": diagnosis} if diagnosis else None)
+                             {"id": diagnosis} if diagnosis else None, seconds=seconds)
         if status is not Status.PASSED and module in self.pool.exercises:
             result.output = self.pool.exercises[module].log.since(self.marks.get(item.nodeid, 0))
             result.traceback = getattr(exc, "traceback", "")

@@ -2,8 +2,6 @@
 import os
 import select
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,7 +12,6 @@ from .worker import wire
 
 OUTPUT_CAP = 256 * 1024
 MAX_RESPAWNS = 5
-WORKER_MAIN = os.path.join(os.path.dirname(wire.__file__), "main.py")
 
 
 class OutputLog:
@@ -51,16 +48,17 @@ class Reply:
 class Worker:
     """One worker process serving one exercise module of a workspace."""
 
-    def __init__(self, workspace: str, module: str, limits: sandbox.Limits, log: OutputLog):
-        self.scratch = tempfile.TemporaryDirectory(prefix="mlgrade-scratch-")
+    def __init__(self, workspace: str, module: str, limits: sandbox.Limits, log: OutputLog,
+                 isolation: str):
         req_r, self.req_w = os.pipe()
         self.rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()
-        argv = [sys.executable, "-I", WORKER_MAIN, workspace, module, str(req_r), str(rep_w)]
-        self.proc = sandbox.spawn(argv, limits, workspace, self.scratch.name,
-                                  pass_fds=(req_r, rep_w), stdout=out_w)
-        for fd in (req_r, rep_w, out_w):
-            os.close(fd)
+        try:
+            self.process = sandbox.Process(isolation, workspace, module, limits, (req_r, rep_w),
+                                           out_w)
+        finally:
+            for fd in (req_r, rep_w, out_w):
+                os.close(fd)
         self.reader = threading.Thread(target=log.drain, args=(out_r,), daemon=True)
         self.reader.start()
         self.buffer = b""
@@ -89,9 +87,11 @@ class Worker:
     def death(self) -> str:
         """Why the worker is gone, in the student's terms."""
         try:
-            code = self.proc.wait(timeout=2)
+            code = self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return "the worker closed its reply channel"
+        if self.process.isolation == "sandbox" and code > 128:
+            code = 128 - code        # bwrap reports a child killed by signal N as 128 + N
         return sandbox.explain_exit(code)
 
     def start(self, deadline: float) -> dict:
@@ -112,21 +112,21 @@ class Worker:
                 return reply
 
     def close(self) -> None:
-        sandbox.kill(self.proc)
+        self.process.kill()
         for fd in (self.req_w, self.rep_r):
             try:
                 os.close(fd)
             except OSError:
                 pass
         self.reader.join(timeout=1)
-        self.scratch.cleanup()
 
 
 class Exercise:
     """The workers of one exercise module, its time budget and its output."""
 
-    def __init__(self, workspace: str, module: str, limits: sandbox.Limits):
+    def __init__(self, workspace: str, module: str, limits: sandbox.Limits, isolation: str):
         self.workspace, self.module, self.limits = workspace, module, limits
+        self.isolation = isolation
         self.log = OutputLog()
         self.worker: Worker | None = None
         self.spent = 0.0
@@ -136,7 +136,8 @@ class Exercise:
     def prefetch(self) -> None:
         if self.worker is None and self.fatal is None and self.spawned <= MAX_RESPAWNS:
             self.spawned += 1
-            self.worker = Worker(self.workspace, self.module, self.limits, self.log)
+            self.worker = Worker(self.workspace, self.module, self.limits, self.log,
+                                 self.isolation)
 
     def call(self, func: str, args: list, args_after: bool = False) -> Reply:
         """Call `func(*args)` in the worker; raise NotAttempted or StudentError."""
@@ -155,6 +156,9 @@ class Exercise:
                 raise self.fatal
             return self.unpack(self.worker.call(func, args, args_after, deadline))
         except StudentError as exc:
+            if exc.kind == "crash" and self.worker.ready is None:
+                exc = StudentError(f"{exc} while importing {self.module}.py", "crash")
+                self.fatal = exc     # an import that kills the process would do it again
             if exc.kind == "timeout":
                 exc = StudentError(f"time limit of {self.limits.timeout:g} s for this "
                                    "exercise exceeded; its remaining checks were not run",
@@ -186,9 +190,11 @@ class Exercise:
 class Pool:
     """One `Exercise` per module; the next module's worker starts while one is graded."""
 
-    def __init__(self, workspace: str, modules: list[str], limits: sandbox.Limits):
+    def __init__(self, workspace: str, modules: list[str], limits: sandbox.Limits,
+                 isolation: str):
         self.order = list(modules)
-        self.exercises = {m: Exercise(workspace, m, limits) for m in modules}
+        self.isolation = isolation
+        self.exercises = {m: Exercise(workspace, m, limits, isolation) for m in modules}
 
     def get(self, module: str) -> Exercise:
         """The module's exercise; earlier workers stop, the next one starts."""

@@ -24,7 +24,8 @@ def to_dict(report: Report) -> dict:
         "lang": report.lang, "score": report.score, "max_score": report.max_score,
         "summary": {s.value: statuses.count(s) for s in Status},
         "exercises": [{"id": e.id, "title": e.title, "score": e.score,
-                       "max_score": e.max_score, "checks": [_check(c) for c in e.checks]}
+                       "max_score": e.max_score, "seconds": round(e.seconds, 3),
+                       "checks": [_check(c) for c in e.checks]}
                       for e in report.exercises],
     }
 

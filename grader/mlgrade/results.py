@@ -18,6 +18,7 @@ class CheckResult:
     diagnosis: dict | None = None
     output: str = ""
     traceback: str = ""
+    seconds: float = 0.0
 
     @property
     def passed(self) -> bool:
@@ -37,6 +38,10 @@ class ExerciseResult:
     @property
     def max_score(self) -> float:
         return sum(c.max_points for c in self.checks)
+
+    @property
+    def seconds(self) -> float:
+        return sum(c.seconds for c in self.checks)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from . import catalog, i18n
 from .plugin import MlgradePlugin
 from .pool import Pool
 from .results import CheckResult, ExerciseResult, Report
+from . import sandbox
 from .sandbox import Limits
 
 
@@ -19,6 +20,10 @@ class GradingError(Exception):
 
 class ChecksError(GradingError):
     """An instructor's check file could not be collected."""
+
+
+class IsolationError(GradingError):
+    """The requested isolation is not available on this machine."""
 
 
 def pytest_args(modules: list[str], checks_dirs: list[str]) -> list[str]:
@@ -36,11 +41,20 @@ def in_catalog(nodeid: str) -> bool:
 
 
 def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int | None = None,
-                    limits: Limits = Limits(), checks_dirs: list[str] = ()) -> Report:
-    """Run every check of `modules` (default: all) against the workspace's functions."""
+                    limits: Limits = Limits(), checks_dirs: list[str] = (),
+                    isolation: str = "auto") -> Report:
+    """Run every check of `modules` (default: all) against the workspace's functions.
+
+    Args:
+        isolation: "auto" (the sandbox where available), "sandbox" or "process".
+    """
     modules = list(modules or catalog.MODULES)
     seed = secrets.randbelow(2**31) if seed is None else seed
-    pool = Pool(os.path.abspath(workspace), modules, limits)
+    try:
+        chosen = sandbox.choose(isolation)
+    except RuntimeError as exc:
+        raise IsolationError(str(exc)) from None
+    pool = Pool(os.path.abspath(workspace), modules, limits, chosen)
     plugin = MlgradePlugin(pool, seed, modules)
     try:
         code = pytest.main(pytest_args(modules, list(checks_dirs)), plugins=[plugin])
@@ -50,7 +64,7 @@ def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int 
         raise (GradingError if in_catalog(nodeid) else ChecksError)(f"{nodeid}: {text}")
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GradingError(f"pytest ended with {code!r}")
-    return Report(workspace, seed, "process", i18n.current(),
+    return Report(workspace, seed, pool.isolation, i18n.current(),
                   group(plugin.results, modules))
 
 

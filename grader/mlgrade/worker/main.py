@@ -1,6 +1,7 @@
 """Worker process: import one exercise module of a workspace and serve calls.
 
-Usage: python -I main.py WORKSPACE MODULE REQUEST_FD REPLY_FD LIMITS_JSON
+Usage: python -I -S main.py CONFIG_JSON
+    CONFIG_JSON: {"workspace", "module", "fds": [request_fd, reply_fd], "limits", "site"}
 
 This is the only place student code runs.  It imports nothing from `mlgrade`;
 what it sends back is plain data (see wire.py), checked again by the grader.
@@ -13,6 +14,8 @@ import traceback
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+CONFIG = json.loads(sys.argv[1])
+sys.path.insert(1, CONFIG["site"])  # numpy's directory: run with -S, nothing else is there
 
 import numpy as np  # noqa: E402
 import testfns  # noqa: E402
@@ -51,6 +54,8 @@ def load(workspace: str, module: str):
         return None, {"kind": "syntax", "message": f"SyntaxError {where}: {exc.msg}"}
     except SystemExit as exc:
         return None, {"kind": "exit", "message": f"sys.exit({exc.code!r}) at import"}
+    except MemoryError:
+        return None, {"kind": "memory", "message": "memory limit exceeded at import"}
     except BaseException as exc:  # noqa: BLE001 - report anything the import raised
         return None, {"kind": "import", "message": describe(exc),
                       "traceback": student_frames(exc.__traceback__, workspace)}
@@ -109,21 +114,27 @@ def send(out, reply: dict) -> None:
 
 
 def limit(spec: dict) -> None:
-    """Apply the grader's limits to this process before any student code runs."""
+    """Lower this process's limits before any student code runs; they cannot be raised again."""
     import resource
+    import signal
 
     cpu = int(spec["timeout"]) + 1
-    caps = {resource.RLIMIT_CPU: cpu, resource.RLIMIT_NOFILE: spec["open_files"],
-            resource.RLIMIT_AS: spec["memory_mb"] << 20}
+    caps = {resource.RLIMIT_CPU: (cpu, cpu + 1),
+            resource.RLIMIT_AS: (spec["memory_mb"] << 20,) * 2,
+            resource.RLIMIT_NOFILE: (spec["open_files"],) * 2,
+            resource.RLIMIT_NPROC: (spec["processes"],) * 2,
+            resource.RLIMIT_FSIZE: (spec["file_mb"] << 20,) * 2,
+            resource.RLIMIT_CORE: (0, 0)}
     for which, value in caps.items():
-        resource.setrlimit(which, (value, value))
+        resource.setrlimit(which, value)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too large file fails to write, no kill
 
 
 def main() -> None:
-    limit(json.loads(sys.argv[5]))
-    workspace, module = os.path.abspath(sys.argv[1]), sys.argv[2]
-    requests = os.fdopen(int(sys.argv[3]), "rb")
-    replies = os.fdopen(int(sys.argv[4]), "wb")
+    limit(CONFIG["limits"])
+    workspace, module = os.path.abspath(CONFIG["workspace"]), CONFIG["module"]
+    requests = os.fdopen(CONFIG["fds"][0], "rb")
+    replies = os.fdopen(CONFIG["fds"][1], "wb")
     mod, error = load(workspace, module)
     send(replies, {"ready": error is None, "error": error})
     for line in requests:

@@ -146,7 +146,7 @@ def loads(line: bytes) -> dict:
         raise WireError("message too large")
     try:
         message = decode(json.loads(line))
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise WireError(str(exc)[:200]) from None
     if not isinstance(message, dict):
         raise WireError("message is not a dict")
