@@ -119,7 +119,7 @@ class MlgradePlugin:
     def pytest_runtest_setup(self, item) -> None:
         module = self.meta(item)[0]
         if module in self.pool.exercises:
-            self.marks[item.nodeid] = self.pool.exercises[module].log.total
+            self.marks[item.nodeid] = self.pool.exercises[module].log.mark()
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):

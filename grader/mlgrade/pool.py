@@ -15,26 +15,63 @@ MAX_RESPAWNS = 5
 
 
 class OutputLog:
-    """What the student's code printed, kept up to a cap, counted beyond it."""
+    """What the student's code printed during the current check, up to a cap.
+
+    Output is drained continuously (a flood never blocks the worker); only the first
+    WINDOW bytes after each `mark()` are kept, the rest is counted.
+    """
+
+    WINDOW = 2000
 
     def __init__(self):
-        self.data = bytearray()
         self.total = 0
+        self.start = 0
+        self.window = bytearray()
         self.lock = threading.Lock()
+        self.pending: set[int] = set()
 
     def drain(self, fd: int) -> None:
-        while chunk := os.read(fd, 65536):
-            with self.lock:
-                self.total += len(chunk)
-                room = OUTPUT_CAP - len(self.data)
-                if room > 0:
-                    self.data += chunk[:room]
-        os.close(fd)
+        self.pending.add(fd)
+        try:
+            while chunk := os.read(fd, 1 << 16):
+                with self.lock:
+                    self.total += len(chunk)
+                    room = self.WINDOW - len(self.window)
+                    if room > 0:
+                        self.window += chunk[:room]
+        finally:
+            self.pending.discard(fd)
+            os.close(fd)
 
-    def since(self, mark: int, limit: int = 2000) -> str:
+    def settle(self, limit: float = 0.2) -> None:
+        """Wait (briefly) until output already written by the worker has been read."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            fds = list(self.pending)
+            try:
+                if not fds or not select.select(fds, [], [], 0)[0]:
+                    return
+            except (OSError, ValueError):
+                return
+            time.sleep(0.001)
+
+    def mark(self) -> int:
+        """Start a new window, e.g. at the start of a check; return its mark."""
+        self.settle()
         with self.lock:
-            text = bytes(self.data[mark:mark + limit]).decode("utf-8", "replace")
-            more = self.total - mark - limit
+            self.window = bytearray()
+            self.start = self.total
+            return self.start
+
+    def since(self, mark: int) -> str:
+        """The output since `mark`, truncated, with the count of bytes left out."""
+        self.settle()
+        with self.lock:
+            if mark != self.start:
+                return ""
+            shown = bytes(self.window)
+            more = self.total - mark - len(shown)
+        text = shown.decode("utf-8", "replace")
         return text + (f"\n… ({more} more bytes)" if more > 0 else "")
 
 
