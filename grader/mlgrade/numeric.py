@@ -3,6 +3,7 @@
 Every helper raises `Incorrect` with a one-line message; none trusts the type of
 what came back from the worker.
 """
+import contextvars
 import numbers
 
 import numpy as np
@@ -12,6 +13,9 @@ from .outcomes import Incorrect
 from .worker.wire import Unsupported
 
 GRAD_TOL = 1e-6
+# What a message calls the checked value unless told otherwise: the function's name,
+# set by the plugin around each check.
+SUBJECT: contextvars.ContextVar[str] = contextvars.ContextVar("subject", default="result")
 
 
 def fmt(value) -> str:
@@ -25,14 +29,29 @@ def fmt(value) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def fmt_arg(value) -> str:
+    """An argument as it appears in a call: small arrays in full, large ones by shape."""
+    if isinstance(value, np.ndarray) and value.size > 8:
+        return f"array(shape={value.shape})"
+    if isinstance(value, (list, tuple)) and np.size(np.asarray(value, dtype=object)) > 8:
+        return f"{type(value).__name__}(len={len(value)})"
+    return fmt(value)
+
+
+def fmt_call(function: str, args: tuple) -> str:
+    """`function(arg, …)` for a failure message."""
+    return f"{function}({', '.join(fmt_arg(a) for a in args)})"
+
+
 def _kind(value) -> str:
     if isinstance(value, Unsupported):
         return value.type_name
     return type(value).__name__
 
 
-def as_float(got, what: str = "result") -> float:
+def as_float(got, what: str | None = None) -> float:
     """A float from a Python number, a numpy scalar or a 0-d array."""
+    what = what or SUBJECT.get()
     if got is None:
         raise Incorrect(t("msg.returned_none", what=what))
     if isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype.kind in "biuf":
@@ -44,8 +63,9 @@ def as_float(got, what: str = "result") -> float:
     raise Incorrect(t("msg.want_float_got", what=what, kind=_kind(got)))
 
 
-def as_array(got, shape: tuple | None = None, what: str = "result") -> np.ndarray:
+def as_array(got, shape: tuple | None = None, what: str | None = None) -> np.ndarray:
     """A float64 array from an array, a list or a tuple of numbers, of `shape` if given."""
+    what = what or SUBJECT.get()
     if got is None:
         raise Incorrect(t("msg.returned_none", what=what))
     if isinstance(got, (list, tuple, np.ndarray, numbers.Real)) and not isinstance(got, bool):
@@ -75,15 +95,17 @@ def _find_odd(got) -> str:
     return "mixed values"
 
 
-def as_pair(got, what: str = "result") -> tuple:
+def as_pair(got, what: str | None = None) -> tuple:
     """The two items of a returned pair such as (dL_dw, dL_db)."""
+    what = what or SUBJECT.get()
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         raise Incorrect(t("msg.want_pair", what=what, kind=_kind(got)))
     return tuple(got)
 
 
-def as_like(got, expected, what: str = "result"):
+def as_like(got, expected, what: str | None = None):
     """`got` in the form of `expected`: a float for a scalar, else an array of its shape."""
+    what = what or SUBJECT.get()
     if np.ndim(expected) == 0:
         return as_float(got, what)
     return as_array(got, np.shape(expected), what)
@@ -93,7 +115,7 @@ def is_close(got, expected, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     return bool(np.all(np.isclose(got, expected, rtol=rtol, atol=atol)))
 
 
-def assert_matches(got, expected, rtol: float = 1e-6, atol: float = 1e-9, what: str = "result",
+def assert_matches(got, expected, rtol: float = 1e-6, atol: float = 1e-9, what: str | None = None,
                    printed=None, mistakes: dict | None = None) -> None:
     """Fail unless `got` has the form of `expected` and is close to it.
 
@@ -103,6 +125,7 @@ def assert_matches(got, expected, rtol: float = 1e-6, atol: float = 1e-9, what: 
         mistakes: {mistake id: what that mistake would have returned}; a match
             names the mistake in the diagnosis.
     """
+    what = what or SUBJECT.get()
     value = as_like(got, expected, what)
     if not np.all(np.isfinite(value)):
         raise Incorrect(t("msg.not_finite", what=what, got=fmt(value)))
@@ -146,9 +169,10 @@ def relative_errors(a, b) -> np.ndarray:
     return np.abs(a - b) / np.maximum(scale, floor)
 
 
-def assert_gradient(got, f, x, what: str = "gradient", tol: float = GRAD_TOL,
+def assert_gradient(got, f, x, what: str | None = None, tol: float = GRAD_TOL,
                     mistakes: dict | None = None) -> None:
     """Fail unless `got` matches the central differences of scalar f at x."""
+    what = what or SUBJECT.get()
     expected = numerical_gradient(f, x)
     value = as_array(got, expected.shape, what)
     if not np.all(np.isfinite(value)):

@@ -19,12 +19,15 @@ class StudentError(Exception):
     Attributes:
         kind: short machine-readable cause, e.g. "exception", "timeout", "memory".
         traceback: the student's own frames, if any.
+        whole_module: the error concerns the module (its import), not one function.
     """
 
-    def __init__(self, message: str, kind: str = "exception", traceback: str = ""):
+    def __init__(self, message: str, kind: str = "exception", traceback: str = "",
+                 whole_module: bool = False):
         super().__init__(message)
         self.kind = kind
         self.traceback = traceback
+        self.whole_module = whole_module   # e.g. the import failed: no function is to blame
 
 
 class Incorrect(AssertionError):

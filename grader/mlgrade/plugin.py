@@ -2,6 +2,7 @@
 import pytest
 
 from .i18n import t
+from .numeric import SUBJECT, fmt_call
 from .outcomes import Incorrect, NotAttempted, Status, StudentError
 from .pool import Pool, Reply
 from .results import CheckResult
@@ -15,7 +16,9 @@ class StudentFunction:
         self.pool, self.module, self.name = pool, module, name
 
     def reply(self, *args, args_after: bool = False) -> Reply:
-        return self.pool.get(self.module).call(self.name, list(args), args_after)
+        exercise = self.pool.get(self.module)
+        exercise.last_call = fmt_call(self.name, args)
+        return exercise.call(self.name, list(args), args_after)
 
     def __call__(self, *args):
         return self.reply(*args).value
@@ -51,8 +54,12 @@ class CheckItem(pytest.Item):
         self.check, self.pool, self.seed = check, pool, seed
 
     def runtest(self) -> None:
-        self.check.run(StudentModule(self.pool, self.check.module),
-                       rng_for(self.seed, self.check.id))
+        token = SUBJECT.set(self.check.function)
+        try:
+            self.check.run(StudentModule(self.pool, self.check.module),
+                           rng_for(self.seed, self.check.id))
+        finally:
+            SUBJECT.reset(token)
 
     def repr_failure(self, excinfo, style=None) -> str:
         return str(excinfo.value)
@@ -69,6 +76,8 @@ def classify(exc: BaseException | None, function: str) -> tuple[Status, str | No
         return Status.NOT_ATTEMPTED, t("msg.not_attempted", function=function), None
     if isinstance(exc, StudentError):
         status = Status.ERROR if exc.kind in ("exception", "import", "syntax") else Status.FAILED
+        if exc.whole_module:
+            return status, str(exc), None
         return status, t("msg.student_error", function=function, error=str(exc)), None
     if isinstance(exc, AssertionError):
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else t("msg.assertion")
@@ -120,6 +129,7 @@ class MlgradePlugin:
         module = self.meta(item)[0]
         if module in self.pool.exercises:
             self.marks[item.nodeid] = self.pool.exercises[module].log.mark()
+            self.pool.exercises[module].last_call = ""
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -137,6 +147,9 @@ class MlgradePlugin:
                              points if status is Status.PASSED else 0.0, points, message,
                              {"id": diagnosis} if diagnosis else None, seconds=seconds)
         if status is not Status.PASSED and module in self.pool.exercises:
-            result.output = self.pool.exercises[module].log.since(self.marks.get(item.nodeid, 0))
+            exercise = self.pool.exercises[module]
+            result.output = exercise.log.since(self.marks.get(item.nodeid, 0))
             result.traceback = getattr(exc, "traceback", "")
+            if status is not Status.NOT_ATTEMPTED and not getattr(exc, "whole_module", False):
+                result.call = exercise.last_call
         self.results.append(result)

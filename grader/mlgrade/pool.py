@@ -12,6 +12,7 @@ from .worker import wire
 
 OUTPUT_CAP = 256 * 1024
 MAX_RESPAWNS = 5
+GRACE = 0.8   # seconds left to an exercise's other functions after one timed out
 
 
 class OutputLog:
@@ -167,8 +168,11 @@ class Exercise:
         self.log = OutputLog()
         self.worker: Worker | None = None
         self.spent = 0.0
+        self.budget = limits.timeout
         self.spawned = 0
         self.fatal: StudentError | None = None
+        self.timed_out: str | None = None
+        self.last_call = ""     # the latest call, as text, for failure messages
 
     def prefetch(self) -> None:
         if self.worker is None and self.fatal is None and self.spawned <= MAX_RESPAWNS:
@@ -180,32 +184,45 @@ class Exercise:
         """Call `func(*args)` in the worker; raise NotAttempted or StudentError."""
         if self.fatal:
             raise self.fatal
+        if func == self.timed_out:
+            raise StudentError(f"not run: {func} exceeded the time limit in an earlier check",
+                               "timeout")
         self.prefetch()
         if self.worker is None:
             raise StudentError("the worker kept crashing; remaining checks not run", "crash")
         started = time.monotonic()
-        deadline = started + max(self.limits.timeout - self.spent, 0)
+        deadline = started + max(self.budget - self.spent, 0)
         try:
             ready = self.worker.start(deadline)
             if not ready["ready"]:
                 self.fatal = StudentError(ready["error"]["message"], ready["error"]["kind"],
-                                          ready["error"].get("traceback", ""))
+                                          ready["error"].get("traceback", ""), True)
                 raise self.fatal
             return self.unpack(self.worker.call(func, args, args_after, deadline))
         except StudentError as exc:
             if exc.kind == "crash" and self.worker.ready is None:
-                exc = StudentError(f"{exc} while importing {self.module}.py", "crash")
+                exc = StudentError(f"{exc} while importing {self.module}.py", "crash",
+                                   whole_module=True)
                 self.fatal = exc     # an import that kills the process would do it again
             if exc.kind == "timeout":
-                exc = StudentError(f"time limit of {self.limits.timeout:g} s for this "
-                                   "exercise exceeded; its remaining checks were not run",
-                                   "timeout")
-                self.fatal = exc
+                exc = self.timeout(func)
             if exc.kind in ("timeout", "crash", "memory"):
                 self.discard()
             raise exc from None
         finally:
             self.spent += time.monotonic() - started
+
+    def timeout(self, func: str) -> StudentError:
+        """The error of a call that ran out of time; the exercise keeps a short grace."""
+        if self.timed_out is None and self.worker and self.worker.ready is not None:
+            self.timed_out = func
+            self.budget = self.limits.timeout + GRACE
+            return StudentError(f"time limit of {self.limits.timeout:g} s for this exercise "
+                                f"exceeded in {func}", "timeout")
+        self.fatal = StudentError(f"time limit of {self.limits.timeout:g} s for this exercise "
+                                  "exceeded; its remaining checks were not run", "timeout",
+                                  whole_module=True)
+        return self.fatal
 
     @staticmethod
     def unpack(reply: dict) -> Reply:

@@ -34,7 +34,7 @@ def _check(c: CheckResult) -> dict:
     return {"id": c.id, "name": c.name, "function": c.function, "kind": c.kind,
             "passed": c.passed, "status": c.status.value, "points": c.points,
             "max_points": c.max_points, "message": c.message, "diagnosis": c.diagnosis,
-            "output": c.output or None}
+            "call": c.call or None, "output": c.output or None}
 
 
 def render_json(report: Report) -> str:
@@ -61,9 +61,12 @@ def render_text(report: Report, verbose: bool = False) -> str:
         score = click.style(f"{_num(e.score):>4}/{_num(e.max_score):<4}",
                             fg="green" if ok else "red", bold=True)
         lines.append(f"{e.id:<{width}}  {score}  {e.title}")
-        for c in e.checks:
-            if not c.passed:
-                lines.extend(_failure(c, verbose))
+        failed = [c for c in e.checks if not c.passed]
+        if len(failed) > 1 and len({(c.status, c.message, c.output) for c in failed}) == 1:
+            lines.extend(_failure(failed[0], verbose, t("report.all_checks", n=len(failed))))
+        else:
+            for c in failed:
+                lines.extend(_failure(c, verbose, c.name))
     lines.append("")
     lines.append(t("report.total", score=_num(report.score), max_score=_num(report.max_score),
                    seed=report.seed))
@@ -72,9 +75,10 @@ def render_text(report: Report, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _failure(c: CheckResult, verbose: bool) -> list[str]:
+def _failure(c: CheckResult, verbose: bool, name: str) -> list[str]:
     label, colour = LABELS[c.status]
-    lines = [f"  {click.style(label, fg=colour, bold=True)} {c.name}: {c.message}"]
+    called = " " + t("report.called", call=c.call) if c.call else ""
+    lines = [f"  {click.style(label, fg=colour, bold=True)} {name}: {c.message}{called}"]
     if c.diagnosis:
         lines.append("       " + t("report.diagnosis", id=c.diagnosis["id"]))
     if c.output:

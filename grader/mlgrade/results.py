@@ -19,6 +19,7 @@ class CheckResult:
     output: str = ""
     traceback: str = ""
     seconds: float = 0.0
+    call: str = ""
 
     @property
     def passed(self) -> bool:

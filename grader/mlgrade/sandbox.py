@@ -119,13 +119,13 @@ class Process:
         if isolation == "sandbox":
             info_r, info_w = os.pipe()
             config.update(workspace="/workspace", site="/opt/mlgrade/site")
-            argv = bwrap_prefix(workspace, info_w) + [python, "-I", "-S",
+            argv = bwrap_prefix(workspace, info_w) + [python, "-I", "-S", "-u",
                                                       "/opt/mlgrade/worker/main.py"]
             cwd, pass_fds = "/", (*fds, info_w)
         else:
             self.scratch = tempfile.TemporaryDirectory(prefix="mlgrade-scratch-")
             config.update(workspace=workspace, site=SITE_DIR)
-            argv = [python, "-I", "-S", os.path.join(WORKER_DIR, "main.py")]
+            argv = [python, "-I", "-S", "-u", os.path.join(WORKER_DIR, "main.py")]
             cwd, pass_fds = self.scratch.name, fds
             subreaper()
         env = worker_env(self.token)
