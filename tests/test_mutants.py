@@ -3,7 +3,32 @@ import pytest
 
 from mlgrade.outcomes import Status
 
-from conftest import failing, grade
+from conftest import SOLUTIONS, failing, grade
+
+
+def solution(module: str) -> str:
+    return (SOLUTIONS / f"{module}.py").read_text()
+
+
+SOFTMAX, CHAIN, RELU, SIGMOID = (solution(m) for m in ("ex09_softmax", "ex03_chain_rule",
+                                                        "ex06_relu", "ex05_sigmoid"))
+BACKPROP, NETWORK = solution("ex08_backprop"), solution("ex07_network")
+# train_linear whose entry k is the state after k + 1 updates: the history shifted by one
+SHIFTED = """
+import numpy as np
+def sgd_update(param, grad, lr):
+    return np.asarray(param, dtype=float) - lr * np.asarray(grad, dtype=float)
+def train_linear(w, b, x, y_true, lr, epochs):
+    w, x, y = np.array(w, dtype=float), np.asarray(x, dtype=float), np.asarray(y_true, dtype=float)
+    history = []
+    for _ in range(epochs + 1):
+        g = 2 * (x @ w + b - y) / np.size(x @ w)
+        w, b = w - lr * (g @ x if x.ndim == 2 else g * x), b - lr * float(np.sum(g))
+        y_pred = x @ w + b
+        history.append({"w": w.copy(), "b": float(b), "loss": float(np.mean((y - y_pred) ** 2)),
+                        "y_pred": float(y_pred) if np.ndim(y_pred) == 0 else y_pred})
+    return history
+"""
 
 MUTANTS = {
     "forgot-bias": ("ex01_forward", """
@@ -85,7 +110,34 @@ MUTANTS = {
             r = np.divide(np.abs(a - b), den, out=np.zeros_like(den), where=den > 0)
             return float(r.max())
         """),
+    "ce-sum-not-mean": ("ex09_softmax", SOFTMAX.replace(
+        "return float(-np.mean(np.log(P[np.arange(len(y)), y])))",
+        "return float(-np.sum(np.log(P[np.arange(len(y)), y])))")),
+    "softmax-grad-missing-onehot": ("ex09_softmax", SOFTMAX.replace(
+        "P[np.arange(len(y)), y] -= 1                    # subtract the one-hot target", "")),
+    "not-averaged": ("ex03_chain_rule", CHAIN.replace(
+        "return 2 * (y_pred - np.asarray(y_true, dtype=np.float64)) / y_pred.size",
+        "return 2 * (y_pred - np.asarray(y_true, dtype=np.float64))")),
+    "mutates-input": ("ex06_relu", RELU.replace(
+        "return np.maximum(np.asarray(z, dtype=np.float64), 0.0)",
+        "z = np.asarray(z, dtype=np.float64)\n    np.maximum(z, 0.0, out=z)\n    return z")),
+    "history-off-by-one": ("ex04_update", SHIFTED),
+    "sign-flipped": ("ex13_sigmoid_neuron", solution("ex13_sigmoid_neuron").replace(
+        "return float(np.sum(delta * x)), float(np.sum(delta))",
+        "return -float(np.sum(delta * x)), -float(np.sum(delta))")),
+    "sigmoid-grad-of-preactivation": ("ex05_sigmoid", SIGMOID.replace(
+        "    s = sigmoid(z)\n    return s * (1 - s)",
+        "    z = np.asarray(z, dtype=float)\n    return z * (1 - z)")),
+    "backprop-uses-weight-not-input": ("ex08_backprop", BACKPROP.replace(
+        'return {"W1": dL_dz1.T @ X,', 'return {"W1": dL_dz1.sum(axis=0)[:, None] * W1,')),
+    "transposed-weights": ("ex07_network", NETWORK.replace(
+        "@ np.asarray(W, dtype=np.float64).T +", "@ np.asarray(W, dtype=np.float64) +")),
 }
+
+
+def test_every_named_mistake_has_a_workspace():
+    from mlgrade import i18n
+    assert set(MUTANTS) | {"document-erratum"} == set(i18n.lookup("diagnosis", "en"))
 
 
 @pytest.mark.parametrize("mistake", sorted(MUTANTS))
@@ -124,7 +176,7 @@ def test_document_table_is_diagnosed_as_erratum(workspace):
         """))
     checks = {c.id.split(".")[-1]: c for c in report.exercises[3].checks}
     for name in ("doc000_epoch_2", "doc000_epoch_3"):
-        assert checks[name].diagnosis == {"id": "document-erratum"}
+        assert checks[name].diagnosis["id"] == "document-erratum"
         assert "the document prints" in checks[name].message
     assert checks["doc000_one_update"].passed
 

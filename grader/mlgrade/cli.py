@@ -1,13 +1,21 @@
-"""The `mlgrade` command line: thin wrappers over the library."""
+"""The `mlgrade` command line: thin wrappers over the library.
+
+Help texts come from the locale catalogs, in the language of MLGRADE_LANG or the
+locale (click renders help before any --lang option is read).
+"""
 import os
 import sys
 import tempfile
 
 import click
 
-from . import catalog, i18n, report, runner, stubs
+from . import catalog, errata, i18n, plot, report, runner, stubs
+from .i18n import t
 from .outcomes import ExitCode
 from .sandbox import Limits
+
+i18n.use(i18n.detect())
+SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
 class MlgradeError(click.ClickException):
@@ -18,49 +26,41 @@ class MlgradeError(click.ClickException):
 
 def set_lang(ctx, param, value):
     i18n.use(value or i18n.detect())
-    return i18n.current()
 
 
-def common(f):
-    """--lang on every command."""
+def lang_option(f):
+    """--lang, on every command."""
     return click.option("--lang", type=click.Choice(i18n.LANGUAGES), callback=set_lang,
-                        expose_value=False, is_eager=True,
-                        help="Language of the output (default: MLGRADE_LANG, else the locale).")(f)
+                        expose_value=False, is_eager=True, help=t("cli.help.lang"))(f)
 
 
-def default_workspace() -> str:
-    return "exercises" if os.path.isdir("exercises") else "."
+def format_option(f):
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                        show_default=True, help=t("cli.help.format"))(f)
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same directory."""
-    folder = os.path.dirname(os.path.abspath(path))
+def emit(text: str, output: str | None = None) -> None:
+    """The product goes to `output` (written atomically) or to stdout."""
+    if not output:
+        click.echo(text)
+        return
+    folder = os.path.dirname(os.path.abspath(output))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".mlgrade-")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text + "\n")
-    os.replace(tmp, path)
+        f.write(click.unstyle(text) + "\n")
+    os.replace(tmp, output)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings=SETTINGS, help=t("cli.help.group"))
 @click.version_option(package_name="mlgrade")
 def cli():
-    """Auto-graded numpy exercises on the basics of neural networks.
-
-    \b
-    Students:     mlgrade init my-work && mlgrade check my-work
-    Instructors:  mlgrade check SUBMISSION --format json --output report.json
-    """
+    pass
 
 
-@cli.command()
+@cli.command(help=t("cli.help.init"))
 @click.argument("directory", type=click.Path(file_okay=False))
-@common
+@lang_option
 def init(directory):
-    """Create a new workspace DIRECTORY holding the exercise stubs.
-
-    \b
-    Example:  mlgrade init my-work
-    """
     if os.path.exists(directory) and os.listdir(directory):
         raise click.UsageError(f"{directory} exists and is not empty")
     os.makedirs(directory, exist_ok=True)
@@ -70,43 +70,28 @@ def init(directory):
     click.echo(f"{directory}: {len(catalog.MODULES)} exercises; next: mlgrade check {directory}")
 
 
-@cli.command()
+@cli.command(help=t("cli.help.check"))
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option("-e", "--exercise", "exercises", multiple=True, type=click.Choice(catalog.MODULES),
-              help="Grade only this exercise (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report format.")
-@click.option("--output", type=click.Path(dir_okay=False), help="Write the report here.")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1),
-              help="Seed of the randomized checks (default: random, printed in the report).")
+              help=t("cli.help.exercise"))
+@format_option
+@click.option("--output", type=click.Path(dir_okay=False), help=t("cli.help.output"))
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help=t("cli.help.seed"))
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=Limits.timeout,
-              show_default=True, help="Wall-clock seconds for all calls of one exercise; "
-              "past it the worker is killed and the exercise's remaining checks fail.")
+              show_default=True, help=t("cli.help.timeout"))
 @click.option("--memory-mb", type=click.IntRange(64, 1 << 20), default=Limits.memory_mb,
-              show_default=True, help="Address-space cap of each worker process; beyond it "
-              "a check fails with \"memory limit exceeded\".")
+              show_default=True, help=t("cli.help.memory_mb"))
 @click.option("--isolation", type=click.Choice(["auto", "sandbox", "process"]), default="auto",
-              show_default=True, help="sandbox: bubblewrap namespaces (Linux); process: "
-              "resource limits and a process group only; auto: the sandbox where available.")
+              show_default=True, help=t("cli.help.isolation"))
 @click.option("--checks", "checks_dirs", multiple=True, type=click.Path(exists=True),
-              help="A directory or file of extra pytest checks (repeatable).")
-@click.option("--color/--no-color", default=None, help="Force colours on or off.")
-@click.option("-v", "--verbose", is_flag=True, help="Show the student's traceback frames.")
-@common
+              help=t("cli.help.checks"))
+@click.option("--color/--no-color", default=None, help=t("cli.help.color"))
+@click.option("-v", "--verbose", is_flag=True, help=t("cli.help.verbose"))
+@lang_option
 @click.pass_context
 def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation, checks_dirs,
           color, verbose):
-    """Grade a workspace: every check of every exercise, or those of -e.
-
-    PATH is a workspace directory (default: ./exercises if it exists, else .).
-    Student code runs only in worker processes, one per exercise, with limits:
-    --timeout, --memory-mb, 64 open files, 64 processes, files of 16 MB.
-
-    \b
-    Exit codes: 0 all passed, 1 some check failed, 2 usage error, 3 internal error.
-    Example:  mlgrade check my-work -e ex05_sigmoid --seed 42
-    """
-    path = path or default_workspace()
+    path = path or ("exercises" if os.path.isdir("exercises") else ".")
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
         raise click.UsageError(f"{path} holds none of the exercise files (ex01_forward.py …)")
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
@@ -114,35 +99,71 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
     try:
         result = runner.grade_workspace(path, list(exercises), seed, limits, list(checks_dirs),
                                         isolation)
-    except runner.IsolationError as exc:
+    except (runner.IsolationError, runner.ChecksError) as exc:
         raise click.UsageError(str(exc)) from None
-    except runner.ChecksError as exc:
-        raise click.UsageError(f"--checks: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - anything here is mlgrade's own failure
         if verbose:
             raise
         raise MlgradeError(f"internal error: {type(exc).__name__}: {exc}") from None
-    text = report.render_json(result) if fmt == "json" else report.render_text(result, verbose)
-    if output:
-        write_atomically(output, click.unstyle(text))
+    if fmt == "json":
+        emit(report.render_json(result), output)
     else:
-        click.echo(text, color=False if fmt == "json" else ctx.color)
+        emit(report.render_text(result, verbose, ctx.color is not False), output)
     ctx.exit(ExitCode.OK if result.all_passed else ExitCode.CHECKS_FAILED)
 
 
-@cli.command("stubs")
-@click.option("--solutions", default="solutions", show_default=True,
-              type=click.Path(exists=True, file_okay=False), help="The reference workspace.")
-@click.option("--out", default="exercises", show_default=True, type=click.Path(file_okay=False),
-              help="Where the stubs go.")
-@click.option("--check", "check_only", is_flag=True, help="Exit 1 if the stubs are out of date.")
-@common
-def stubs_cmd(solutions, out, check_only):
-    """Regenerate the student stubs from the reference solutions (maintainers).
+@cli.command(help=t("cli.help.hint"))
+@click.argument("exercise", type=click.Choice(catalog.MODULES))
+@click.option("--level", type=click.IntRange(1, None), default=1, show_default=True,
+              help=t("cli.help.level"))
+@lang_option
+def hint(exercise, level):
+    hints = i18n.lookup(f"hints.{exercise}")
+    level = min(level, len(hints))
+    click.echo(t("cli.hint_header", level=level, levels=len(hints), module=exercise,
+                 title=t(f"{exercise}.title")))
+    click.echo(f"  {hints[level - 1]}")
+    click.echo(t("cli.hint_more", module=exercise, next=level + 1) if level < len(hints)
+               else t("cli.hint_last"))
 
-    \b
-    Example:  mlgrade stubs --check
-    """
+
+@cli.command("errata", help=t("cli.help.errata"))
+@format_option
+@lang_option
+def errata_cmd(fmt):
+    table = errata.rows()
+    if fmt == "json":
+        emit(report.dumps({"errata": table}))
+    else:
+        emit(errata.render_text(table))
+
+
+@cli.command("plot", help=t("cli.help.plot"))
+@click.argument("exercise", type=click.Choice(sorted(plot.PLOTS)))
+@click.option("--output", required=True, type=click.Path(dir_okay=False),
+              help=t("cli.help.plot_output"))
+@click.option("--workspace", type=click.Path(exists=True, file_okay=False),
+              help=t("cli.help.workspace"))
+@lang_option
+def plot_cmd(exercise, output, workspace):
+    workspace = workspace or ("exercises" if os.path.isdir("exercises") else ".")
+    try:
+        notes = plot.draw(exercise, workspace, output)
+    except plot.PlotError as exc:
+        raise click.UsageError(str(exc)) from None
+    for note in notes:
+        click.echo(note, err=True)
+    click.echo(t("cli.plot_written", path=output))
+
+
+@cli.command("stubs", help=t("cli.help.stubs"))
+@click.option("--solutions", default="solutions", show_default=True,
+              type=click.Path(exists=True, file_okay=False), help=t("cli.help.solutions"))
+@click.option("--out", default="exercises", show_default=True, type=click.Path(file_okay=False),
+              help=t("cli.help.out"))
+@click.option("--check", "check_only", is_flag=True, help=t("cli.help.check_only"))
+@lang_option
+def stubs_cmd(solutions, out, check_only):
     if check_only:
         stale = stubs.drift(solutions, out)
         for name in stale:
@@ -154,5 +175,3 @@ def stubs_cmd(solutions, out, check_only):
 
 def main():
     cli(prog_name="mlgrade")
-
-

@@ -29,12 +29,15 @@ def fmt(value) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def fmt_arg(value) -> str:
+def fmt_arg(value, depth: int = 0) -> str:
     """An argument as it appears in a call: small arrays in full, large ones by shape."""
-    if isinstance(value, np.ndarray) and value.size > 8:
-        return f"array(shape={value.shape})"
-    if isinstance(value, (list, tuple)) and np.size(np.asarray(value, dtype=object)) > 8:
-        return f"{type(value).__name__}(len={len(value)})"
+    if isinstance(value, np.ndarray):
+        return fmt(value) if value.size <= 8 else f"array(shape={value.shape})"
+    if isinstance(value, (list, tuple)):
+        if depth > 2 or len(value) > 8:
+            return f"{type(value).__name__}(len={len(value)})"
+        inner = ", ".join(fmt_arg(v, depth + 1) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
     return fmt(value)
 
 
@@ -178,8 +181,8 @@ def assert_gradient(got, f, x, what: str | None = None, tol: float = GRAD_TOL,
     if not np.all(np.isfinite(value)):
         raise Incorrect(t("msg.not_finite", what=what, got=fmt(value)))
     errors = relative_errors(value, expected)
-    worst = np.unravel_index(np.argmax(errors), errors.shape) if errors.size else ()
-    if errors.size and errors[worst] > tol:
+    worst = tuple(int(i) for i in np.unravel_index(np.argmax(errors), errors.shape))
+    if errors.size and errors[worst] > tol:  # (an empty gradient has nothing to compare)
         raise Incorrect(t("msg.gradient", what=what, err=f"{errors[worst]:.2e}", tol=f"{tol:g}",
                           index=worst, expected=fmt(expected[worst]), got=fmt(value[worst])),
                         diagnosis=diagnose(value, mistakes, 1e-5, 1e-9))

@@ -85,6 +85,11 @@ def classify(exc: BaseException | None, function: str) -> tuple[Status, str | No
     return Status.FAILED, t("msg.check_crashed", error=f"{type(exc).__name__}: {exc}"[:300]), None
 
 
+def diagnosis_of(mistake: str | None) -> dict | None:
+    """The report's diagnosis: the mistake's id and what it means, in the current language."""
+    return {"id": mistake, "message": t(f"diagnosis.{mistake}")} if mistake else None
+
+
 class MlgradePlugin:
     """Makes the catalog's items, serves the fixture and collects `CheckResult`s."""
 
@@ -145,7 +150,7 @@ class MlgradePlugin:
         status, message, diagnosis = classify(exc, function)
         result = CheckResult(check_id, name, module, function, kind, status,
                              points if status is Status.PASSED else 0.0, points, message,
-                             {"id": diagnosis} if diagnosis else None, seconds=seconds)
+                             diagnosis_of(diagnosis), seconds=seconds)
         if status is not Status.PASSED and module in self.pool.exercises:
             exercise = self.pool.exercises[module]
             result.output = exercise.log.since(self.marks.get(item.nodeid, 0))

@@ -5,14 +5,14 @@ import math
 import click
 import numpy as np
 
-from . import __version__
+from . import __version__, catalog
 from .i18n import t
 from .outcomes import Status
 from .results import CheckResult, Report
 
 SCHEMA_VERSION = 1
-LABELS = {Status.PASSED: ("PASS", "green"), Status.FAILED: ("FAIL", "red"),
-          Status.ERROR: ("ERROR", "red"), Status.NOT_ATTEMPTED: ("TODO", "yellow")}
+COLOURS = {Status.PASSED: "green", Status.FAILED: "red", Status.ERROR: "red",
+           Status.NOT_ATTEMPTED: "yellow"}
 
 
 def to_dict(report: Report) -> dict:
@@ -38,7 +38,12 @@ def _check(c: CheckResult) -> dict:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(_finite(to_dict(report)), ensure_ascii=False, indent=1, allow_nan=False)
+    return dumps(to_dict(report))
+
+
+def dumps(data: dict) -> str:
+    """One JSON document: UTF-8 text, never nan."""
+    return json.dumps(_finite(data), ensure_ascii=False, indent=1, allow_nan=False)
 
 
 def _finite(value):
@@ -52,7 +57,7 @@ def _finite(value):
     return value
 
 
-def render_text(report: Report, verbose: bool = False) -> str:
+def render_text(report: Report, verbose: bool = False, hints: bool = True) -> str:
     """One line per exercise, then each failing check with its reason."""
     lines = []
     width = max((len(e.id) for e in report.exercises), default=10)
@@ -67,6 +72,8 @@ def render_text(report: Report, verbose: bool = False) -> str:
         else:
             for c in failed:
                 lines.extend(_failure(c, verbose, c.name))
+        if failed and hints and e.id in catalog.MODULES:
+            lines.append("       " + t("cli.hint_available", module=e.id))
     lines.append("")
     lines.append(t("report.total", score=_num(report.score), max_score=_num(report.max_score),
                    seed=report.seed))
@@ -76,11 +83,12 @@ def render_text(report: Report, verbose: bool = False) -> str:
 
 
 def _failure(c: CheckResult, verbose: bool, name: str) -> list[str]:
-    label, colour = LABELS[c.status]
+    label = click.style(t(f"report.status.{c.status.value}"), fg=COLOURS[c.status], bold=True)
     called = " " + t("report.called", call=c.call) if c.call else ""
-    lines = [f"  {click.style(label, fg=colour, bold=True)} {name}: {c.message}{called}"]
+    lines = ["  " + t("report.failure", label=label, name=name, message=c.message, called=called)]
     if c.diagnosis:
-        lines.append("       " + t("report.diagnosis", id=c.diagnosis["id"]))
+        lines.append("       " + t("report.diagnosis", id=c.diagnosis["id"],
+                                   text=c.diagnosis["message"]))
     if c.output:
         lines.append("       " + t("report.output"))
         lines.extend("       | " + line for line in c.output.splitlines()[:8])

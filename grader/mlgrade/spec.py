@@ -6,13 +6,34 @@ import numpy as np
 
 
 @dataclass(frozen=True)
+class Doc:
+    """A number that a source document prints, as `mlgrade errata` lists it.
+
+    Attributes:
+        source: the document, "000" … "004".
+        printed: what the document prints (a number, an array or a formula).
+        correct: what the check expects.
+        inputs: the call that the check makes, e.g. "predict([0.5, -0.3], [1.0, 1.0], 0.2)".
+        erratum: for a wrong number, the key of its one-sentence reason (locale `errata.*`).
+        remark: a note on a slip that leaves the number right (locale `errata.*`).
+    """
+
+    source: str
+    printed: object
+    correct: object
+    inputs: str = ""
+    erratum: str | None = None
+    remark: str | None = None
+
+
+@dataclass(frozen=True)
 class Check:
     """One graded check.  `run(student, rng)` raises to fail and returns to pass.
 
     Attributes:
         id: stable dotted id, `module.function.name`.
-        kind: "fixed" for a document number, "random" for a seeded randomized check.
-        source: the document a fixed number comes from ("000" … "004"), if any.
+        kind: "fixed" for a fixed example, "random" for a seeded randomized check.
+        doc: the document number the check uses, if any.
     """
 
     id: str
@@ -22,27 +43,34 @@ class Check:
     run: Callable
     points: float = 1.0
     kind: str = "random"
-    source: str = ""
+    doc: Doc | None = None
 
 
 @dataclass(frozen=True)
 class Case:
-    """A document number: `function(*args)` must be close to `expected`.
+    """A fixed example: `function(*args)` must be close to `expected`.
 
     Attributes:
-        printed: what the document prints, when it differs from `expected`
-            (an erratum); a student answer equal to it is told why.
+        source: the document the example comes from, or "".
+        printed: what the document prints for it, if it prints a number.
+        erratum: key of the reason when `printed` is wrong; a student answer equal
+            to `printed` then gets the `document-erratum` diagnosis.
+        remark: key of a note on a slip that leaves the number right.
+        mistakes: {mistake id: what that mistake returns here}, to name it.
     """
 
     name: str
     function: str
     args: tuple
     expected: object
-    source: str
+    source: str = ""
     rtol: float = 1e-6
     atol: float = 1e-9
     points: float = 1.0
     printed: object = None
+    erratum: str | None = None
+    remark: str | None = None
+    mistakes: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -60,26 +88,31 @@ class Exercise:
         return [self._case_check(c) for c in self.cases] + self.checks
 
     def _case_check(self, case: Case) -> Check:
-        from .numeric import assert_matches
+        from .numeric import assert_matches, fmt_call
 
         def run(student, rng):
             got = getattr(student, case.function)(*case.args)
             assert_matches(got, case.expected, rtol=case.rtol, atol=case.atol,
-                           printed=case.printed)
+                           printed=case.printed if case.erratum else None,
+                           mistakes=case.mistakes)
 
+        doc = None
+        if case.printed is not None:
+            doc = Doc(case.source, case.printed, case.expected,
+                      fmt_call(case.function, case.args), case.erratum, case.remark)
         return Check(f"{self.module}.{case.function}.{case.name}", self.module, case.function,
-                     case.name, run, case.points, "fixed", case.source)
+                     case.name, run, case.points, "fixed", doc)
 
 
 def check(exercise: Exercise, function: str, points: float = 1.0, kind: str = "random",
-          source: str = ""):
+          doc: Doc | None = None):
     """Register `run(student, rng)` as a check of `exercise.function`."""
     assert function in exercise.functions, function
 
     def register(run: Callable) -> Callable:
         exercise.checks.append(Check(f"{exercise.module}.{function}.{run.__name__}",
                                      exercise.module, function, run.__name__, run, points,
-                                     kind, source))
+                                     "fixed" if doc else kind, doc))
         return run
 
     return register

@@ -5,12 +5,13 @@ from mlgrade.numeric import assert_matches
 from mlgrade.probes import assert_unchanged, random_shape
 from mlgrade.spec import Case, Exercise, check
 
-EXERCISE = Exercise("ex02_mse", functions=("mse", "mae"), sources=("000", "003", "004"), cases=[
-    Case("doc000_loss", "mse", (3.0, 0.4), 6.76, "000"),
-    Case("doc000_loss_after_one_update", "mse", (3.0, 1.96), 1.0816, "000"),
-    Case("doc003_mse", "mse", ([1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]), 0.5, "003"),
+FOUR = ([1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0])   # document 003: four people, all predicted 0
+EXERCISE = Exercise("ex02_mse", functions=("mse", "mae"), sources=("000", "002", "003"), cases=[
+    Case("doc000_loss", "mse", (3.0, 0.4), 6.76, "000", printed=6.76),
+    Case("doc000_loss_after_one_update", "mse", (3.0, 1.96), 1.0816, "000", printed=1.08),
+    Case("doc003_mse", "mse", FOUR, 0.5, "003", printed=0.5, remark="doc003_mse_typo"),
     Case("doc002_toy_loss", "mse", ([0.2, 0.9], [0.5, 0.5]), 0.125, "002"),
-    Case("doc003_mae", "mae", ([1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]), 0.5, "003"),
+    Case("mae_of_doc003_data", "mae", FOUR, 0.5, "003"),
 ])
 
 

@@ -3,11 +3,11 @@ import numpy as np
 
 from mlgrade.numeric import as_float, as_pair, assert_gradient, assert_matches
 from mlgrade.probes import assert_unchanged, random_shape
-from mlgrade.spec import Case, Exercise, check
+from mlgrade.spec import Case, Doc, Exercise, check
 
 EXERCISE = Exercise("ex03_chain_rule", functions=("mse_grad_pred", "linear_mse_grads"),
                     sources=("000",), cases=[
-    Case("doc000_dloss_dpred", "mse_grad_pred", (3.0, 0.4), -5.2, "000"),
+    Case("doc000_dloss_dpred", "mse_grad_pred", (3.0, 0.4), -5.2, "000", printed=-5.2),
     Case("doc003_dloss_do1", "mse_grad_pred", (1.0, 0.8704730), -0.259054, "003", atol=1e-6),
 ])
 
@@ -16,7 +16,9 @@ def mse(y, y_pred):
     return float(np.mean((y - y_pred) ** 2))
 
 
-@check(EXERCISE, "linear_mse_grads", kind="fixed", source="000")
+@check(EXERCISE, "linear_mse_grads", doc=Doc(
+    "000", "dL/dw1 = dL/dw2 = dL/db = −5.2", "(array([-5.2, -5.2]), -5.2)",
+    "linear_mse_grads([0.5, -0.3], [1.0, 1.0], 0.2, 3.0)"))
 def doc000_gradients(student, rng):
     dL_dw, dL_db = as_pair(student.linear_mse_grads([0.5, -0.3], [1.0, 1.0], 0.2, 3.0))
     assert_matches(dL_dw, np.array([-5.2, -5.2]), what="dL_dw")

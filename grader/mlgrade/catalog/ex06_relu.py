@@ -7,10 +7,9 @@ from mlgrade.spec import Case, Exercise, check
 
 EXERCISE = Exercise("ex06_relu", functions=("relu", "relu_grad", "hard_sigmoid"),
                     sources=("004",), cases=[
-    Case("doc004_relu", "relu", ([-2.0, 0.0, 3.0],), np.array([0.0, 0.0, 3.0]), "004"),
-    Case("doc004_relu_grad_at_0", "relu_grad", ([-1.0, 0.0, 2.0],), np.array([0.0, 0.0, 1.0]),
-         "004"),
-    Case("doc004_two_relus", "hard_sigmoid", ([-1.0, 0.5, 2.0],), np.array([0.0, 0.5, 1.0]),
+    Case("relu_example", "relu", ([-2.0, 0.0, 3.0],), np.array([0.0, 0.0, 3.0])),
+    Case("relu_grad_at_0", "relu_grad", ([-1.0, 0.0, 2.0],), np.array([0.0, 0.0, 1.0])),
+    Case("two_relus_example", "hard_sigmoid", ([-1.0, 0.5, 2.0],), np.array([0.0, 0.5, 1.0]),
          "004"),
 ])
 

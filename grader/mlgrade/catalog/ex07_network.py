@@ -15,18 +15,19 @@ LEE = [([[1.0, -2.0], [-1.0, 1.0]], [1.0, 0.0], "sigmoid"),
 EXERCISE = Exercise("ex07_network", functions=("dense", "forward"),
                     sources=("000", "003", "004"), cases=[
     Case("doc000_sum_of_sigmoids_z", "dense", (SUM_X, SUM_W, SUM_B, "linear"),
-         np.array([79.5, 46.7]), "000"),
+         np.array([79.5, 46.7]), "000", printed=np.array([79.5, 46.7])),
     Case("doc000_sum_of_sigmoids_a", "dense", (SUM_X, SUM_W, SUM_B, "sigmoid"),
-         np.array([1.0, 1.0]), "000", atol=1e-12),
-    Case("doc000_sum_of_sigmoids_y", "forward", (SUM_X, SUM_LAYERS), np.array([7.0]), "000"),
+         np.array([1.0, 1.0]), "000", atol=1e-12, printed=np.array([1.0, 1.0])),
+    Case("doc000_sum_of_sigmoids_y", "forward", (SUM_X, SUM_LAYERS), np.array([7.0]), "000",
+         printed=np.array([7.0])),
     Case("doc003_hidden_layer", "dense", ([-2.0, 5.0], *ONES[0]),
-         np.array([0.952574, 0.952574]), "003", atol=1e-6),
+         np.array([0.952574, 0.952574]), "003", atol=1e-6, printed=np.array([0.952, 0.952])),
     Case("doc003_output", "forward", ([-2.0, 5.0], ONES), np.array([0.870473]), "003",
-         atol=1e-6, printed=np.array([0.721])),
+         atol=1e-6, printed=np.array([0.721]), erratum="doc003_output"),
     Case("doc004_network_x1", "forward", ([1.0, -1.0], LEE), np.array([0.6177, 0.8291]), "004",
-         atol=5e-5),
+         atol=5e-5, printed=np.array([0.62, 0.83])),
     Case("doc004_network_x0", "forward", ([0.0, 0.0], LEE), np.array([0.5118, 0.8544]), "004",
-         atol=5e-5),
+         atol=5e-5, printed=np.array([0.51, 0.85])),
 ])
 ACT = {"sigmoid": lambda z: 0.5 * (1 + np.tanh(0.5 * z)), "relu": lambda z: np.maximum(z, 0),
        "linear": lambda z: z}
@@ -56,6 +57,14 @@ def random_batch(student, rng):
     W, b, activation = layer(rng, x.shape[1], str(rng.choice(list(ACT))))
     assert_matches(assert_unchanged(student.dense, x, W, b, activation),
                    dense(x, W, b, activation))
+
+
+@check(EXERCISE, "dense")
+def random_square_weights(student, rng):
+    n = int(rng.integers(2, 5))
+    x, W, b = rng.normal(size=(3, n)), rng.normal(size=(n, n)), rng.normal(size=n)
+    assert_matches(student.dense(x, W, b, "linear"), x @ W.T + b,
+                   mistakes={"transposed-weights": x @ W + b})
 
 
 @check(EXERCISE, "forward", points=2)

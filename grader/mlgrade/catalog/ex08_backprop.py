@@ -5,10 +5,13 @@ from mlgrade.i18n import t
 from mlgrade.numeric import assert_gradient, assert_matches
 from mlgrade.outcomes import Incorrect
 from mlgrade.probes import assert_unchanged
-from mlgrade.spec import Exercise, check
+from mlgrade.spec import Doc, Exercise, check
 
 EXERCISE = Exercise("ex08_backprop", functions=("backprop",), sources=("003",))
 NAMES = ("W1", "b1", "W2", "b2")
+# document 003: x = (−2, 5), every weight 1, every bias 0, y = 1
+DOC_X, DOC_Y = [-2.0, 5.0], 1.0
+DOC_P = {"W1": np.ones((2, 2)), "b1": np.zeros(2), "W2": np.ones((1, 2)), "b2": np.zeros(1)}
 
 
 def sigma(z):
@@ -21,8 +24,25 @@ def loss(x, y, W1, b1, W2, b2) -> float:
     return float(np.mean((np.asarray(y).reshape(o.shape) - o) ** 2))
 
 
-def grads_of(got, params: dict) -> dict:
-    """The student's dict of gradients, each checked for its parameter's shape later."""
+def mistaken(x, y, W1, b1, W2, b2) -> dict[str, dict]:
+    """The gradients that known mistakes give: {mistake id: {parameter: gradient}}."""
+    X = np.atleast_2d(x)
+    h = sigma(X @ W1.T + b1)
+    o = sigma(h @ W2.T + b2)
+    dL_do = 2 * (o - np.reshape(y, o.shape)) / o.size
+    dz2 = dL_do * o * (1 - o)
+    dz1 = (dz2 @ W2) * h * (1 - h)
+    right = {"W1": dz1.T @ X, "b1": dz1.sum(0), "W2": dz2.T @ h, "b2": dz2.sum(0)}
+    # ∂h/∂w taken as w·σ'(·): each row of W1 weighted by its own weights, not by x
+    uses_weight = {**right, "W1": dz1.sum(0)[:, None] * W1}
+    return {"backprop-uses-weight-not-input": uses_weight,
+            "sign-flipped": {k: -v for k, v in right.items()},
+            "missing-factor-2": {k: v / 2 for k, v in right.items()},
+            "not-averaged": {k: v * o.size for k, v in right.items()}}
+
+
+def grads_of(got) -> dict:
+    """The student's dict of gradients; each is compared with its parameter's shape later."""
     if not isinstance(got, dict):
         raise Incorrect(t("msg.want_dict", keys=", ".join(NAMES), kind=type(got).__name__))
     missing = [k for k in NAMES if k not in got]
@@ -31,25 +51,22 @@ def grads_of(got, params: dict) -> dict:
     return got
 
 
-def doc003_values():
-    """The network of document 003: x = (−2, 5), every weight 1, every bias 0, y = 1."""
-    p = {"W1": np.ones((2, 2)), "b1": np.zeros(2), "W2": np.ones((1, 2)), "b2": np.zeros(1)}
-    h = sigma(3.0)
-    o = sigma(2 * h)
-    dL_do, slope_o, slope_h = -2 * (1 - o), o * (1 - o), h * (1 - h)
-    # the document writes ∂h1/∂w1 = w1·σ'(·); it is x1·σ'(·)
-    printed = dL_do * 1.0 * slope_o * 1.0 * slope_h
-    return p, printed
+def doc003_printed() -> float:
+    """dL/dw1 by the document's formula, with ∂h1/∂w1 = w1·σ'(·) instead of x1·σ'(·)."""
+    return float(mistaken(DOC_X, DOC_Y, *DOC_P.values())["backprop-uses-weight-not-input"]
+                 ["W1"][0, 0])
 
 
-@check(EXERCISE, "backprop", kind="fixed", source="003")
+@check(EXERCISE, "backprop", doc=Doc(
+    "003", f"∂h1/∂w1 = w1·f'(·) ⇒ dL/dw1 = {doc003_printed():.8g}", 0.00263906,
+    "backprop([-2.0, 5.0], 1.0, ones(2, 2), zeros(2), ones(1, 2), zeros(1))['W1'][0, 0]",
+    erratum="doc003_backprop"))
 def doc003_dloss_dw1(student, rng):
-    p, printed = doc003_values()
-    grads = grads_of(student.backprop([-2.0, 5.0], 1.0, *p.values()), p)
+    grads = grads_of(student.backprop(DOC_X, DOC_Y, *DOC_P.values()))
     W1 = grads["W1"]
     w1 = W1[0][0] if isinstance(W1, (list, np.ndarray)) and np.ndim(W1) == 2 else W1
     assert_matches(w1, 0.00263906, atol=1e-8, what="dL/dw1 = grads['W1'][0, 0]",
-                   printed=printed)
+                   printed=doc003_printed())
 
 
 def random_network(rng, batch: bool):
@@ -64,11 +81,13 @@ def random_network(rng, batch: bool):
 
 def assert_backprop(student, rng, batch: bool) -> None:
     x, y, p = random_network(rng, batch)
-    grads = grads_of(assert_unchanged(student.backprop, x, y, *p.values()), p)
+    grads = grads_of(assert_unchanged(student.backprop, x, y, *p.values()))
+    wrong = mistaken(x, y, *p.values())
     for name in NAMES:
         def f(v, name=name):
             return loss(x, y, **{**p, name: v})
-        assert_gradient(grads[name], f, p[name], what=f"grads['{name}']")
+        assert_gradient(grads[name], f, p[name], what=f"grads['{name}']",
+                        mistakes={m: g[name] for m, g in wrong.items()})
 
 
 @check(EXERCISE, "backprop", points=2)

@@ -22,7 +22,7 @@ EXERCISE = Exercise("ex09_softmax", functions=("softmax", "cross_entropy",
                                                "softmax_cross_entropy_grad"),
                     sources=("004",), cases=[
     Case("doc004_softmax", "softmax", (LEE_Z,), np.array([0.8789, 0.1189, 0.0022]), "004",
-         atol=5e-5),
+         atol=5e-5, printed=np.array([0.88, 0.12, 0.0])),
     Case("doc004_cross_entropy", "cross_entropy", (softmax(np.array(LEE_Z)), 0), 0.12911, "004",
          atol=5e-6),
     Case("doc004_gradient", "softmax_cross_entropy_grad", (LEE_Z, 0),

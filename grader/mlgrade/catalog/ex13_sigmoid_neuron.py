@@ -25,5 +25,11 @@ def random_central_differences(student, rng):
     x, y = rng.normal(scale=2, size=n), rng.uniform(size=n)
     dL_dw, dL_db = as_pair(assert_unchanged(student.sigmoid_neuron_grads, w, b, x, y))
     pair = [as_float(dL_dw, "dL_dw"), as_float(dL_db, "dL_db")]
+    z = w * x + b
+    f = 0.5 * (1 + np.tanh(0.5 * z))
+    right, preactivation = (f - y) * f * (1 - f), (f - y) * z * (1 - z)
     assert_gradient(pair, lambda v: loss(v[0], v[1], x, y), np.array([w, b]),
-                    what="(dL_dw, dL_db)")
+                    what="(dL_dw, dL_db)",
+                    mistakes={"sign-flipped": -np.array([right @ x, right.sum()]),
+                              "sigmoid-grad-of-preactivation":
+                                  np.array([preactivation @ x, preactivation.sum()])})
