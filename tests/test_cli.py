@@ -108,3 +108,50 @@ def test_installed_entry_point_runs_in_a_subprocess(tmp_path):
                            capture_output=True, text=True, timeout=60)
     assert piped.returncode == 1 and "\x1b[" not in piped.stdout
     assert click.unstyle(piped.stdout) == piped.stdout
+
+
+INSTRUCTOR_CHECKS = '''
+import pytest
+
+
+@pytest.mark.mlgrade(exercise="ex05_sigmoid", points=3)
+def test_sigmoid_is_symmetric(mlgrade_workspace):
+    sigmoid = mlgrade_workspace["ex05_sigmoid"].sigmoid
+    assert abs(sigmoid(2.0) + sigmoid(-2.0) - 1) < 1e-12
+
+
+@pytest.mark.mlgrade(exercise="ex05_sigmoid")
+def test_sigmoid_of_zero_is_a_third(mlgrade_workspace):
+    assert mlgrade_workspace["ex05_sigmoid"].sigmoid(0.0) == 1 / 3, "sigmoid(0) should be 1/3"
+'''
+
+
+def test_instructor_checks_run_in_the_worker_and_count(runner, tmp_path):
+    checks = tmp_path / "hidden"
+    checks.mkdir()
+    (checks / "test_extra.py").write_text(INSTRUCTOR_CHECKS)
+    result = runner.invoke(cli, ["check", str(SOLUTIONS), "-e", "ex05_sigmoid", "--checks",
+                                 str(checks), "--format", "json"])
+    assert result.exit_code == 1
+    ex = json.loads(result.stdout)["exercises"][0]
+    extra = {c["name"]: c for c in ex["checks"] if c["kind"] == "custom"}
+    assert extra["test_sigmoid_is_symmetric"]["passed"]
+    assert extra["test_sigmoid_is_symmetric"]["max_points"] == 3
+    assert not extra["test_sigmoid_of_zero_is_a_third"]["passed"]
+    assert "sigmoid(0) should be 1/3" in extra["test_sigmoid_of_zero_is_a_third"]["message"]
+
+
+def test_broken_instructor_checks_are_a_usage_error(runner, tmp_path):
+    (tmp_path / "test_broken.py").write_text("def test_x(:\n")
+    result = runner.invoke(cli, ["check", str(SOLUTIONS), "--checks", str(tmp_path)])
+    assert result.exit_code == 2 and "Error:" in result.stderr and result.stdout == ""
+
+
+def test_internal_error_exits_3_with_one_line(runner, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+    monkeypatch.setattr("mlgrade.runner.grade_workspace", broken)
+    result = runner.invoke(cli, ["check", str(SOLUTIONS)])
+    assert result.exit_code == 3
+    assert result.stderr.strip().count("\n") == 0 and "disk full" in result.stderr
+    assert result.stdout == ""

@@ -62,7 +62,7 @@ SOLUTION_EX06 = (ROOT / "solutions" / "ex06_relu.py").read_text()
 
 def test_syntax_error(workspace):
     _, ex = run(workspace, "ex02_mse", "def mse(y_true, y_pred)\n    return 0\n")
-    assert ex.score == 0 and "SyntaxError line 1" in messages(ex)
+    assert ex.score == 0 and "SyntaxError at line 1" in messages(ex)
     assert all(c.status is Status.ERROR for c in ex.checks)
 
 

@@ -62,12 +62,12 @@ def cli():
 @lang_option
 def init(directory):
     if os.path.exists(directory) and os.listdir(directory):
-        raise click.UsageError(f"{directory} exists and is not empty")
+        raise click.UsageError(t("cli.not_empty", directory=directory))
     os.makedirs(directory, exist_ok=True)
     for name, text in stubs.packaged().items():
         with open(os.path.join(directory, name), "w", encoding="utf-8") as f:
             f.write(text)
-    click.echo(f"{directory}: {len(catalog.MODULES)} exercises; next: mlgrade check {directory}")
+    click.echo(t("cli.init_done", directory=directory, n=len(catalog.MODULES)))
 
 
 @cli.command(help=t("cli.help.check"))
@@ -93,7 +93,7 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
           color, verbose):
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
-        raise click.UsageError(f"{path} holds none of the exercise files (ex01_forward.py …)")
+        raise click.UsageError(t("cli.no_exercises", path=path))
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
     try:
@@ -104,7 +104,7 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
     except Exception as exc:  # noqa: BLE001 - anything here is mlgrade's own failure
         if verbose:
             raise
-        raise MlgradeError(f"internal error: {type(exc).__name__}: {exc}") from None
+        raise MlgradeError(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}")) from None
     if fmt == "json":
         emit(report.render_json(result), output)
     else:
@@ -167,10 +167,10 @@ def stubs_cmd(solutions, out, check_only):
     if check_only:
         stale = stubs.drift(solutions, out)
         for name in stale:
-            click.echo(f"out of date: {os.path.join(out, name)}")
+            click.echo(t("cli.stubs_stale", path=os.path.join(out, name)))
         sys.exit(ExitCode.CHECKS_FAILED if stale else ExitCode.OK)
     written = stubs.write(solutions, out)
-    click.echo(f"wrote {len(written)} stubs to {out}")
+    click.echo(t("cli.stubs_written", n=len(written), out=out))
 
 
 def main():

@@ -96,7 +96,7 @@ class MlgradePlugin:
     def __init__(self, pool: Pool, seed: int, modules: list[str]):
         self.pool, self.seed, self.modules = pool, seed, modules
         self.results: list[CheckResult] = []
-        self.collect_errors: list[tuple[str, str]] = []
+        self.collect_errors: list[tuple[str, str]] = []   # (path, last line of the error)
         self.marks: dict[str, int] = {}
 
     @pytest.fixture
@@ -115,10 +115,13 @@ class MlgradePlugin:
     def pytest_collection_modifyitems(self, items) -> None:
         items[:] = [i for i in items if self.meta(i)[0] in self.modules]
 
-    def pytest_collectreport(self, report) -> None:
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector):
+        outcome = yield
+        report = outcome.get_result()
         if report.failed:
             lines = str(report.longrepr).strip().splitlines() or ["?"]
-            self.collect_errors.append((report.nodeid, lines[-1][:300]))
+            self.collect_errors.append((str(collector.path), lines[-1][:300]))
 
     def meta(self, item) -> tuple[str, str, str, str, float, str]:
         """(module, function, id, name, points, kind) of a catalog or instructor check."""
@@ -154,7 +157,8 @@ class MlgradePlugin:
         if status is not Status.PASSED and module in self.pool.exercises:
             exercise = self.pool.exercises[module]
             result.output = exercise.log.since(self.marks.get(item.nodeid, 0))
-            result.traceback = getattr(exc, "traceback", "")
+            result.traceback = getattr(exc, "traceback", "").replace(
+                'File "/workspace/', f'File "{exercise.workspace}/')  # the sandbox's mount point
             if status is not Status.NOT_ATTEMPTED and not getattr(exc, "whole_module", False):
                 result.call = exercise.last_call
         self.results.append(result)

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import sandbox
+from .i18n import t
 from .outcomes import NotAttempted, StudentError
 from .worker import wire
 
@@ -108,26 +109,25 @@ class Worker:
         while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self.rep_r], [], [], left)[0]:
-                raise StudentError("time limit exceeded", kind="timeout")
+                raise StudentError(t("msg.time_limit"), kind="timeout")
             chunk = os.read(self.rep_r, 1 << 20)
             if not chunk:
                 raise StudentError(self.death(), kind="crash")
             self.buffer += chunk
             if len(self.buffer) > wire.MAX_BYTES:
-                raise StudentError("the result is too large to send back", kind="crash")
+                raise StudentError(t("msg.too_large"), kind="crash")
         line, self.buffer = self.buffer.split(b"\n", 1)
         try:
             return wire.loads(line)
         except wire.WireError as exc:
-            raise StudentError(f"the worker sent something that is not a result ({exc})",
-                               kind="crash") from None
+            raise StudentError(t("msg.bad_reply", detail=exc), kind="crash") from None
 
     def death(self) -> str:
         """Why the worker is gone, in the student's terms."""
         try:
             code = self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
-            return "the worker closed its reply channel"
+            return t("msg.closed")
         if self.process.isolation == "sandbox" and code > 128:
             code = 128 - code        # bwrap reports a child killed by signal N as 128 + N
         return sandbox.explain_exit(code)
@@ -185,24 +185,22 @@ class Exercise:
         if self.fatal:
             raise self.fatal
         if func == self.timed_out:
-            raise StudentError(f"not run: {func} exceeded the time limit in an earlier check",
-                               "timeout")
+            raise StudentError(t("msg.timed_out_earlier", function=func), "timeout")
         self.prefetch()
         if self.worker is None:
-            raise StudentError("the worker kept crashing; remaining checks not run", "crash")
+            raise StudentError(t("msg.kept_crashing"), "crash")
         started = time.monotonic()
         deadline = started + max(self.budget - self.spent, 0)
         try:
             ready = self.worker.start(deadline)
             if not ready["ready"]:
-                self.fatal = StudentError(ready["error"]["message"], ready["error"]["kind"],
-                                          ready["error"].get("traceback", ""), True)
+                self.fatal = failure(ready["error"], whole_module=True)
                 raise self.fatal
             return self.unpack(self.worker.call(func, args, args_after, deadline))
         except StudentError as exc:
             if exc.kind == "crash" and self.worker.ready is None:
-                exc = StudentError(f"{exc} while importing {self.module}.py", "crash",
-                                   whole_module=True)
+                exc = StudentError(t("msg.while_importing", reason=exc, module=self.module),
+                                   "crash", whole_module=True)
                 self.fatal = exc     # an import that kills the process would do it again
             if exc.kind == "timeout":
                 exc = self.timeout(func)
@@ -217,11 +215,10 @@ class Exercise:
         if self.timed_out is None and self.worker and self.worker.ready is not None:
             self.timed_out = func
             self.budget = self.limits.timeout + GRACE
-            return StudentError(f"time limit of {self.limits.timeout:g} s for this exercise "
-                                f"exceeded in {func}", "timeout")
-        self.fatal = StudentError(f"time limit of {self.limits.timeout:g} s for this exercise "
-                                  "exceeded; its remaining checks were not run", "timeout",
-                                  whole_module=True)
+            return StudentError(t("msg.timeout_in", timeout=f"{self.limits.timeout:g}",
+                                  function=func), "timeout")
+        self.fatal = StudentError(t("msg.timeout_rest", timeout=f"{self.limits.timeout:g}"),
+                                  "timeout", whole_module=True)
         return self.fatal
 
     @staticmethod
@@ -230,15 +227,28 @@ class Exercise:
             return Reply(reply.get("value"), reply.get("warnings") or [],
                          reply.get("args_after") or [])
         if reply.get("kind") == "not-implemented":
-            raise NotAttempted("not implemented yet (raises NotImplementedError)")
-        raise StudentError(str(reply.get("message", "failed"))[:500],
-                           str(reply.get("kind", "exception")),
-                           str(reply.get("traceback", ""))[:1500])
+            raise NotAttempted(t("msg.not_implemented"))
+        raise failure(reply)
 
     def discard(self) -> None:
         if self.worker is not None:
             self.worker.close()
             self.worker = None
+
+
+# what the worker reports, by kind: the key of its text in the locale catalogs
+FAILURES = {"missing-module": "msg.missing_module", "syntax": "msg.syntax",
+            "exit-import": "msg.exit_import", "exit": "msg.exit_call", "memory": "msg.memory",
+            "import": "msg.import", "missing-function": "msg.missing_function",
+            "exception": "msg.exception", "unsendable": "msg.unsendable"}
+
+
+def failure(reply: dict, whole_module: bool = False) -> StudentError:
+    """The worker's report of a failed import or call, as a StudentError in the user's language."""
+    kind = str(reply.get("kind", "exception"))
+    text = t(FAILURES.get(kind, "msg.exception"), detail=str(reply.get("detail", ""))[:500],
+             line=reply.get("line", "?"))
+    return StudentError(text, kind, str(reply.get("traceback", ""))[:1500], whole_module)
 
 
 class Pool:

@@ -33,11 +33,9 @@ def pytest_args(modules: list[str], checks_dirs: list[str]) -> list[str]:
                "-p", "no:terminal", "-p", "no:warnings", "-p", "no:stepwise"])
 
 
-def in_catalog(nodeid: str) -> bool:
-    """Whether a node id (relative to the catalog directory) names a catalog file."""
-    here = os.path.dirname(catalog.__file__)
-    where = os.path.abspath(os.path.join(here, nodeid.split("::")[0]))
-    return os.path.dirname(where) == here
+def in_catalog(path: str) -> bool:
+    """Whether a collected path is one of the catalog's own files (else an instructor's)."""
+    return os.path.dirname(os.path.abspath(path)) == os.path.dirname(catalog.__file__)
 
 
 def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int | None = None,
@@ -60,8 +58,8 @@ def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int 
         code = pytest.main(pytest_args(modules, list(checks_dirs)), plugins=[plugin])
     finally:
         pool.close()
-    for nodeid, text in plugin.collect_errors:
-        raise (GradingError if in_catalog(nodeid) else ChecksError)(f"{nodeid}: {text}")
+    for path, text in plugin.collect_errors:
+        raise (GradingError if in_catalog(path) else ChecksError)(f"{path}: {text}")
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GradingError(f"pytest ended with {code!r}")
     return Report(workspace, seed, pool.isolation, i18n.current(),

@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass
 
 import numpy
 
+from .i18n import t
+
 WORKER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker")
 SITE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(numpy.__file__)))
 TOKEN_VAR = "MLGRADE_WORKER"
@@ -67,7 +69,7 @@ def choose(requested: str) -> str:
     if requested == "auto":
         return "sandbox" if sandbox_available() else "process"
     if requested == "sandbox" and not sandbox_available():
-        raise RuntimeError("the sandbox (bubblewrap with user namespaces) is not available here")
+        raise RuntimeError(t("cli.no_sandbox"))
     return requested
 
 
@@ -217,11 +219,12 @@ def _children() -> list[int]:
 
 def explain_exit(code: int) -> str:
     """A worker's exit status in the student's terms."""
-    if code < 0:
+    if code >= 0:
+        return t("msg.process_exit", code=code)
+    try:
         sig = signal.Signals(-code)
-        reasons = {signal.SIGKILL: "was killed (time or memory limit)",
-                   signal.SIGXCPU: "ran out of CPU time",
-                   signal.SIGSEGV: "crashed (segmentation fault)",
-                   signal.SIGABRT: "aborted"}
-        return f"the process {reasons.get(sig, f'was stopped by {sig.name}')}"
-    return f"the process exited with code {code} (sys.exit or os._exit in your code?)"
+    except ValueError:
+        return t("msg.process_signal", signal=-code)
+    keys = {signal.SIGKILL: "msg.process_killed", signal.SIGXCPU: "msg.process_cpu",
+            signal.SIGSEGV: "msg.process_segv", signal.SIGABRT: "msg.process_abort"}
+    return t(keys.get(sig, "msg.process_signal"), signal=sig.name)

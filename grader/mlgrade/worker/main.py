@@ -41,7 +41,7 @@ def load(workspace: str, module: str):
     """Import the student's module; return (module, None) or (None, error dict)."""
     path = os.path.join(workspace, module + ".py")
     if not os.path.exists(path):
-        return None, {"kind": "missing-module", "message": f"{module}.py not found"}
+        return None, {"kind": "missing-module", "detail": f"{module}.py"}
     sys.path.insert(0, workspace)
     try:
         spec = importlib.util.spec_from_file_location(module, path)
@@ -50,14 +50,13 @@ def load(workspace: str, module: str):
         spec.loader.exec_module(mod)
         return mod, None
     except SyntaxError as exc:
-        where = f"line {exc.lineno}" if exc.lineno else ""
-        return None, {"kind": "syntax", "message": f"SyntaxError {where}: {exc.msg}"}
+        return None, {"kind": "syntax", "line": exc.lineno or "?", "detail": exc.msg}
     except SystemExit as exc:
-        return None, {"kind": "exit", "message": f"sys.exit({exc.code!r}) at import"}
+        return None, {"kind": "exit-import", "detail": repr(exc.code)}
     except MemoryError:
-        return None, {"kind": "memory", "message": "memory limit exceeded at import"}
+        return None, {"kind": "memory"}
     except BaseException as exc:  # noqa: BLE001 - report anything the import raised
-        return None, {"kind": "import", "message": describe(exc),
+        return None, {"kind": "import", "detail": describe(exc),
                       "traceback": student_frames(exc.__traceback__, workspace)}
 
 
@@ -76,21 +75,20 @@ def call(mod, request: dict, workspace: str) -> dict:
     """Run one function call and describe its outcome as plain data."""
     func = getattr(mod, request["func"], None)
     if not callable(func):
-        return {"ok": False, "kind": "missing-function",
-                "message": f"{request['func']} is not defined"}
+        return {"ok": False, "kind": "missing-function", "detail": request["func"]}
     args = [resolve(a) for a in request["args"]]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             value = func(*args)
         except NotImplementedError:
-            return {"ok": False, "kind": "not-implemented", "message": "NotImplementedError"}
+            return {"ok": False, "kind": "not-implemented"}
         except MemoryError:
-            return {"ok": False, "kind": "memory", "message": "memory limit exceeded"}
+            return {"ok": False, "kind": "memory"}
         except SystemExit as exc:
-            return {"ok": False, "kind": "exit", "message": f"sys.exit({exc.code!r}) was called"}
+            return {"ok": False, "kind": "exit", "detail": repr(exc.code)}
         except BaseException as exc:  # noqa: BLE001 - any student exception is data
-            return {"ok": False, "kind": "exception", "message": describe(exc),
+            return {"ok": False, "kind": "exception", "detail": describe(exc),
                     "traceback": student_frames(exc.__traceback__, workspace)}
     reply = {"ok": True, "value": value,
              "warnings": [f"{w.category.__name__}: {w.message}"[:200] for w in caught[:5]]}
@@ -108,7 +106,7 @@ def send(out, reply: dict) -> None:
     try:
         line = wire.dumps(reply)
     except Exception as exc:  # noqa: BLE001 - an object that breaks encoding
-        line = wire.dumps({"ok": False, "kind": "unsendable", "message": describe(exc)})
+        line = wire.dumps({"ok": False, "kind": "unsendable", "detail": describe(exc)})
     out.write(line)
     out.flush()
 
