@@ -6,13 +6,13 @@ from mlgrade.outcomes import Status
 from conftest import SOLUTIONS, failing, grade
 
 
-def solution(module: str) -> str:
-    return (SOLUTIONS / f"{module}.py").read_text()
+def mutate(module: str, old: str, new: str) -> tuple[str, str]:
+    """(module, the reference solution with one piece of code replaced)."""
+    text = (SOLUTIONS / f"{module}.py").read_text()
+    assert old in text, (module, old)
+    return module, text.replace(old, new)
 
 
-SOFTMAX, CHAIN, RELU, SIGMOID = (solution(m) for m in ("ex09_softmax", "ex03_chain_rule",
-                                                        "ex06_relu", "ex05_sigmoid"))
-BACKPROP, NETWORK = solution("ex08_backprop"), solution("ex07_network")
 # train_linear whose entry k is the state after k + 1 updates: the history shifted by one
 SHIFTED = """
 import numpy as np
@@ -110,28 +110,22 @@ MUTANTS = {
             r = np.divide(np.abs(a - b), den, out=np.zeros_like(den), where=den > 0)
             return float(r.max())
         """),
-    "ce-sum-not-mean": ("ex09_softmax", SOFTMAX.replace(
-        "return float(-np.mean(np.log(P[np.arange(len(y)), y])))",
-        "return float(-np.sum(np.log(P[np.arange(len(y)), y])))")),
-    "softmax-grad-missing-onehot": ("ex09_softmax", SOFTMAX.replace(
-        "P[np.arange(len(y)), y] -= 1                    # subtract the one-hot target", "")),
-    "not-averaged": ("ex03_chain_rule", CHAIN.replace(
-        "return 2 * (y_pred - np.asarray(y_true, dtype=np.float64)) / y_pred.size",
-        "return 2 * (y_pred - np.asarray(y_true, dtype=np.float64))")),
-    "mutates-input": ("ex06_relu", RELU.replace(
-        "return np.maximum(np.asarray(z, dtype=np.float64), 0.0)",
-        "z = np.asarray(z, dtype=np.float64)\n    np.maximum(z, 0.0, out=z)\n    return z")),
+    "ce-sum-not-mean": mutate("ex09_softmax",
+                              "return float(-np.mean(np.log(P[np.arange(len(y)), y])))",
+                              "return float(-np.sum(np.log(P[np.arange(len(y)), y])))"),
+    "softmax-grad-missing-onehot": mutate("ex09_softmax", "P[np.arange(len(y)), y] -= 1", ""),
+    "not-averaged": mutate("ex03_chain_rule", ") / y_pred.size", ")"),
+    "mutates-input": mutate("ex06_relu", "return np.maximum(np.asarray(z, dtype=np.float64), 0.0)",
+                            "z = np.asarray(z, dtype=np.float64)\n    np.maximum(z, 0.0, out=z)\n"
+                            "    return z"),
     "history-off-by-one": ("ex04_update", SHIFTED),
-    "sign-flipped": ("ex13_sigmoid_neuron", solution("ex13_sigmoid_neuron").replace(
-        "return float(np.sum(delta * x)), float(np.sum(delta))",
-        "return -float(np.sum(delta * x)), -float(np.sum(delta))")),
-    "sigmoid-grad-of-preactivation": ("ex05_sigmoid", SIGMOID.replace(
-        "    s = sigmoid(z)\n    return s * (1 - s)",
-        "    z = np.asarray(z, dtype=float)\n    return z * (1 - z)")),
-    "backprop-uses-weight-not-input": ("ex08_backprop", BACKPROP.replace(
-        'return {"W1": dL_dz1.T @ X,', 'return {"W1": dL_dz1.sum(axis=0)[:, None] * W1,')),
-    "transposed-weights": ("ex07_network", NETWORK.replace(
-        "@ np.asarray(W, dtype=np.float64).T +", "@ np.asarray(W, dtype=np.float64) +")),
+    "sign-flipped": mutate("ex13_sigmoid_neuron", "delta = (f - y)", "delta = (y - f)"),
+    "sigmoid-grad-of-preactivation": mutate("ex05_sigmoid", "    s = sigmoid(z)\n",
+                                            "    s = np.asarray(z, dtype=float)\n"),
+    "backprop-uses-weight-not-input": mutate("ex08_backprop", '"W1": dL_dz1.T @ X',
+                                             '"W1": dL_dz1.sum(axis=0)[:, None] * W1'),
+    "transposed-weights": mutate("ex07_network", "np.asarray(W, dtype=np.float64).T",
+                                 "np.asarray(W, dtype=np.float64)"),
 }
 
 

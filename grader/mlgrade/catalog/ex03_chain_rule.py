@@ -17,7 +17,7 @@ def mse(y, y_pred):
 
 
 @check(EXERCISE, "linear_mse_grads", doc=Doc(
-    "000", "dL/dw1 = dL/dw2 = dL/db = −5.2", "(array([-5.2, -5.2]), -5.2)",
+    "000", "dL/dw1 = dL/dw2 = dL/db = −5.2", "dL_dw = [-5.2, -5.2], dL_db = -5.2",
     "linear_mse_grads([0.5, -0.3], [1.0, 1.0], 0.2, 3.0)"))
 def doc000_gradients(student, rng):
     dL_dw, dL_db = as_pair(student.linear_mse_grads([0.5, -0.3], [1.0, 1.0], 0.2, 3.0))
