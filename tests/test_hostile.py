@@ -225,7 +225,7 @@ for name in ("mlgrade", "mlgrade.numeric", "pytest"):
         pass
 print("ex01_forward 6/6 PASS  Total: 92/92 points")
 print('{"score": 92, "max_score": 92}')
-for name in ("report.json", "mlgrade-report.json", "../report.json"):
+for name in ("report.json", "mlgrade-report.json") + ((OUTSIDE,) if OUTSIDE else ()):
     try:
         open(name, "w").write('{"score": 92, "max_score": 92}')
     except OSError:
@@ -239,7 +239,10 @@ def predict(w, x, b):
 def test_monkeypatching_and_fake_results_change_nothing(workspace, isolation, tmp_path,
                                                         monkeypatch):
     monkeypatch.chdir(tmp_path)
-    report, ex = run(workspace, "ex01_forward", TAMPER, isolation)
+    # an absolute path outside the workspace: only the sandbox protects it (see README)
+    outside = tmp_path / "report.json" if isolation == "sandbox" else None
+    report, ex = run(workspace, "ex01_forward",
+                     f"OUTSIDE = {str(outside) if outside else None!r}\n" + TAMPER, isolation)
     assert ex.score == 0 and report.score == report.max_score - ex.max_score
     assert not (tmp_path / "report.json").exists()
     assert not (tmp_path / "mlgrade-report.json").exists()
