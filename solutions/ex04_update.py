@@ -35,8 +35,9 @@ def train_linear(w, b, x, y_true, lr, epochs):
     history = []
     for k in range(epochs + 1):
         y_pred = x @ w + b
-        dL_dy = 2 * (y_pred - y_true) / np.size(y_pred)
-        history.append({"w": w.copy(), "b": float(b), "loss": float(np.mean((y_true - y_pred) ** 2)),
+        dL_dy = 2 * (y_pred - y_true) / np.size(y_pred)   # chain rule through the mse
+        loss = float(np.mean((y_true - y_pred) ** 2))
+        history.append({"w": w.copy(), "b": float(b), "loss": loss,
                         "y_pred": float(y_pred) if np.ndim(y_pred) == 0 else y_pred})
         if k < epochs:
             w = w - lr * (dL_dy @ x if x.ndim == 2 else dL_dy * x)

@@ -75,7 +75,8 @@ def test_colour_only_when_asked(runner):
 def test_init_creates_a_workspace_of_stubs(runner, tmp_path):
     target = tmp_path / "mine"
     assert runner.invoke(cli, ["init", str(target)]).exit_code == 0
-    assert sorted(p.name for p in target.iterdir()) == sorted(p.name for p in EXERCISES.glob("ex*.py"))
+    stubs = sorted(p.name for p in EXERCISES.glob("ex*.py"))
+    assert sorted(p.name for p in target.iterdir()) == stubs
     again = runner.invoke(cli, ["init", str(target)])
     assert again.exit_code == 2 and "not empty" in again.stderr
 

@@ -6,7 +6,6 @@ and files outside the grader's scratch space are unchanged.
 """
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 
@@ -131,10 +130,13 @@ def test_exit_or_crash_at_import(workspace, isolation, source, says):
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_exit_and_crash_inside_calls_cost_only_those_calls(workspace, isolation):
-    source = SOLUTION_EX06.replace('    """ReLU\'(z): 0 where z ≤ 0, 1 elsewhere.', '''    import os
+    exit_in_relu_grad = '''    import os
     os._exit(1)
-    """ReLU'(z): 0 where z ≤ 0, 1 elsewhere.''').replace(
-        '    """relu(z) − relu(z − 1)', '    import sys\n    sys.exit("bye")\n    """relu(z) − relu(z − 1)')
+    """ReLU'(z): 0 where z ≤ 0, 1 elsewhere.'''
+    exit_in_hard_sigmoid = '    import sys\n    sys.exit("bye")\n    """relu(z) − relu(z − 1)'
+    source = (SOLUTION_EX06
+              .replace('    """ReLU\'(z): 0 where z ≤ 0, 1 elsewhere.', exit_in_relu_grad)
+              .replace('    """relu(z) − relu(z − 1)', exit_in_hard_sigmoid))
     _, ex = run(workspace, "ex06_relu", source, isolation)
     by_function = {}
     for c in ex.checks:
@@ -170,7 +172,8 @@ def test_slow_but_correct_code_gets_full_marks(workspace):
     ws = workspace()
     for path in ws.glob("ex*.py"):                 # 5 ms in every call of every function
         text = path.read_text()
-        text = text.replace('    ### BEGIN SOLUTION\n', '    ### BEGIN SOLUTION\n    __import__("time").sleep(0.005)\n')
+        text = text.replace("    ### BEGIN SOLUTION\n",
+                            '    ### BEGIN SOLUTION\n    __import__("time").sleep(0.005)\n')
         path.write_text(text)
     report = grade(ws)
     assert report.score == report.max_score, failing(report)
@@ -326,3 +329,12 @@ except OSError:
     report, ex = run(workspace, "ex07_network", source, "sandbox")
     assert ex.score == ex.max_score and report.score == report.max_score
     assert tree_digest(other) == before and (ROOT / "README.md").read_bytes() == readme
+
+
+def test_missing_module_fails_only_its_exercise(workspace):
+    ws = workspace()
+    (ws / "ex11_taylor.py").unlink()
+    report = grade(ws, limits=LIMITS)
+    bad = failing(report)
+    assert list(bad) == ["ex11_taylor"]
+    assert all("ex11_taylor.py is missing" in c.message for c in bad["ex11_taylor"])

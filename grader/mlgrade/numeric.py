@@ -144,7 +144,9 @@ def assert_matches(got, expected, rtol: float = 1e-6, atol: float = 1e-9, what: 
 def diagnose(value, mistakes: dict | None, rtol: float = 1e-6, atol: float = 1e-9) -> str | None:
     """The id of the first mistake whose result `value` equals, if any."""
     for mistake, wrong in (mistakes or {}).items():
-        if wrong is not None and np.shape(wrong) == np.shape(value) and is_close(value, wrong, max(rtol, 1e-6), atol):
+        if wrong is None or np.shape(wrong) != np.shape(value):
+            continue
+        if is_close(value, wrong, max(rtol, 1e-6), atol):
             return mistake
     return None
 

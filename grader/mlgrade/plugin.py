@@ -3,7 +3,7 @@ import pytest
 
 from .i18n import t
 from .numeric import SUBJECT, fmt_call
-from .outcomes import Incorrect, NotAttempted, Status, StudentError
+from .outcomes import NotAttempted, Status, StudentError
 from .pool import Pool, Reply
 from .results import CheckResult
 from .spec import Check, Exercise, rng_for

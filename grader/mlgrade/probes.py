@@ -1,4 +1,6 @@
 """Checks on a whole call rather than its value: inputs unchanged, no warnings; random inputs."""
+import itertools
+
 import numpy as np
 
 from .i18n import t
@@ -13,18 +15,23 @@ def assert_unchanged(function, *args) -> object:
         The call's value, for further checks.
     """
     reply = function.reply(*args, args_after=True)
-    for i, (before, after) in enumerate(zip(args, reply.args_after)):
+    # a reply without every argument (forged) counts as a changed argument
+    pairs = itertools.zip_longest(args, reply.args_after[:len(args)], fillvalue=MISSING)
+    for i, (before, after) in enumerate(pairs):
         if isinstance(before, (np.ndarray, list)) and not _same(before, after):
             raise Incorrect(t("msg.mutated", function=function.name, index=i + 1,
                               before=fmt(np.asarray(before))), diagnosis="mutates-input")
     return reply.value
 
 
+MISSING = object()
+
+
 def _same(before, after) -> bool:
     """Equal values, nested lists and tuples compared item by item."""
     if isinstance(before, (list, tuple)):
         return (isinstance(after, (list, tuple)) and len(before) == len(after)
-                and all(_same(b, a) for b, a in zip(before, after)))
+                and all(_same(b, a) for b, a in zip(before, after, strict=True)))
     if isinstance(before, np.ndarray):
         return isinstance(after, np.ndarray) and np.array_equal(before, after, equal_nan=True)
     return type(before) is type(after) and before == after

@@ -39,7 +39,7 @@ def in_catalog(path: str) -> bool:
 
 
 def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int | None = None,
-                    limits: Limits = Limits(), checks_dirs: list[str] = (),
+                    limits: Limits | None = None, checks_dirs: list[str] = (),
                     isolation: str = "auto") -> Report:
     """Run every check of `modules` (default: all) against the workspace's functions.
 
@@ -52,7 +52,7 @@ def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int 
         chosen = sandbox.choose(isolation)
     except RuntimeError as exc:
         raise IsolationError(str(exc)) from None
-    pool = Pool(os.path.abspath(workspace), modules, limits, chosen)
+    pool = Pool(os.path.abspath(workspace), modules, limits or Limits(), chosen)
     plugin = MlgradePlugin(pool, seed, modules)
     try:
         code = pytest.main(pytest_args(modules, list(checks_dirs)), plugins=[plugin])

@@ -53,15 +53,21 @@ class Limits:
 
 @functools.cache
 def sandbox_available() -> bool:
-    """Whether bwrap exists and can create the namespaces the sandbox needs."""
+    """Whether bwrap can start this Python with numpy in the sandbox the workers use."""
     if not shutil.which("bwrap") or not sys.platform.startswith("linux"):
         return False
-    probe = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
-             "--proc", "/proc", "true"]
+    info_r, info_w = os.pipe()
+    probe = bwrap_prefix(WORKER_DIR, info_w) + [
+        os.path.realpath(sys.executable), "-I", "-S", "-c",
+        "import sys; sys.path.insert(0, '/opt/mlgrade/site'); import numpy"]
     try:
-        return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
+        done = subprocess.run(probe, capture_output=True, timeout=20, pass_fds=(info_w,))
+        return done.returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
+    finally:
+        os.close(info_w)
+        os.close(info_r)
 
 
 def choose(requested: str) -> str:

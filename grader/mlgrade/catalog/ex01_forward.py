@@ -1,5 +1,4 @@
 """Checks for ex01_forward: y_pred = w·x + b (document 000)."""
-import numpy as np
 
 from mlgrade.numeric import assert_matches
 from mlgrade.probes import assert_unchanged

@@ -1,4 +1,4 @@
-"""Checks for ex11_taylor: the second-order Taylor expansion and the Hessian (documents 000, 002)."""
+"""Checks for ex11_taylor: the 2nd-order Taylor expansion and the Hessian (documents 000, 002)."""
 import numpy as np
 
 from mlgrade.numeric import assert_matches
