@@ -156,3 +156,13 @@ def test_internal_error_exits_3_with_one_line(runner, monkeypatch):
     assert result.exit_code == 3
     assert result.stderr.strip().count("\n") == 0 and "disk full" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_worker_that_cannot_start_is_an_internal_error_not_a_fail(runner, monkeypatch):
+    def cannot_start(*args, **kwargs):
+        raise OSError("no such interpreter")
+    monkeypatch.setattr("mlgrade.sandbox.subprocess.Popen", cannot_start)
+    result = runner.invoke(cli, ["check", str(SOLUTIONS), "-e", "ex01_forward",
+                                 "--isolation", "process"])
+    assert result.exit_code == 3 and "no such interpreter" in result.stderr
+    assert result.stdout == ""

@@ -30,6 +30,10 @@ class StudentError(Exception):
         self.whole_module = whole_module   # e.g. the import failed: no function is to blame
 
 
+class InfrastructureError(Exception):
+    """mlgrade could not run the student's code at all (e.g. a worker failed to start)."""
+
+
 class Incorrect(AssertionError):
     """A wrong answer; `diagnosis` names a known mistake when one matches."""
 

@@ -1,9 +1,11 @@
 """The pytest plugin: turns catalog declarations into test items and records outcomes."""
+import logging
+
 import pytest
 
 from .i18n import t
 from .numeric import SUBJECT, fmt_call
-from .outcomes import NotAttempted, Status, StudentError
+from .outcomes import InfrastructureError, NotAttempted, Status, StudentError
 from .pool import Pool, Reply
 from .results import CheckResult
 from .spec import Check, Exercise, rng_for
@@ -82,6 +84,7 @@ def classify(exc: BaseException | None, function: str) -> tuple[Status, str | No
     if isinstance(exc, AssertionError):
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else t("msg.assertion")
         return Status.FAILED, text, getattr(exc, "diagnosis", None)
+    logging.getLogger("mlgrade").warning("a check raised %r", exc, exc_info=exc)
     return Status.FAILED, t("msg.check_crashed", error=f"{type(exc).__name__}: {exc}"[:300]), None
 
 
@@ -98,6 +101,7 @@ class MlgradePlugin:
         self.results: list[CheckResult] = []
         self.collect_errors: list[tuple[str, str]] = []   # (path, last line of the error)
         self.marks: dict[str, int] = {}
+        self.infrastructure_error: InfrastructureError | None = None
 
     @pytest.fixture
     def mlgrade_workspace(self) -> Workspace:
@@ -150,6 +154,8 @@ class MlgradePlugin:
         module, function, check_id, name, points, kind = self.meta(item)
         if isinstance(exc, pytest.skip.Exception):
             return
+        if isinstance(exc, InfrastructureError):
+            self.infrastructure_error = exc
         status, message, diagnosis = classify(exc, function)
         result = CheckResult(check_id, name, module, function, kind, status,
                              points if status is Status.PASSED else 0.0, points, message,

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 from . import sandbox
 from .i18n import t
-from .outcomes import NotAttempted, StudentError
+from .outcomes import InfrastructureError, NotAttempted, StudentError
 from .worker import wire
 
 OUTPUT_CAP = 256 * 1024
-MAX_RESPAWNS = 5
+MAX_RESPAWNS = 50   # each costs its start-up time out of the exercise's budget
 GRACE = 0.8   # seconds left to an exercise's other functions after one timed out
 PREFETCH = 2  # workers started ahead: their start-up (~70 ms) overlaps the grading
 
@@ -96,6 +96,9 @@ class Worker:
         try:
             self.process = sandbox.Process(isolation, workspace, module, limits, (req_r, rep_w),
                                            out_w)
+        except OSError as exc:
+            os.close(out_r)
+            raise InfrastructureError(f"cannot start a worker: {exc}") from exc
         finally:
             for fd in (req_r, rep_w, out_w):
                 os.close(fd)
@@ -126,7 +129,7 @@ class Worker:
     def death(self) -> str:
         """Why the worker is gone, in the student's terms."""
         try:
-            code = self.process.wait(timeout=2)
+            code = self.process.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
             return t("msg.closed")
         if self.process.isolation == "sandbox" and code > 128:
@@ -248,7 +251,7 @@ def failure(reply: dict, whole_module: bool = False) -> StudentError:
     """The worker's report of a failed import or call, as a StudentError in the user's language."""
     kind = str(reply.get("kind", "exception"))
     text = t(FAILURES.get(kind, "msg.exception"), detail=str(reply.get("detail", ""))[:500],
-             line=reply.get("line", "?"))
+             line=str(reply.get("line", "?"))[:12])
     return StudentError(text, kind, str(reply.get("traceback", ""))[:1500], whole_module)
 
 

@@ -58,6 +58,8 @@ def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int 
         code = pytest.main(pytest_args(modules, list(checks_dirs)), plugins=[plugin])
     finally:
         pool.close()
+    if plugin.infrastructure_error:
+        raise GradingError(str(plugin.infrastructure_error))
     for path, text in plugin.collect_errors:
         raise (GradingError if in_catalog(path) else ChecksError)(f"{path}: {text}")
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
