@@ -30,7 +30,8 @@ def random_central_differences(student, rng):
     shape = random_shape(rng)
     y, y_pred = rng.normal(size=shape), rng.normal(size=shape)
     n = max(np.size(y_pred), 1)
-    assert_gradient(student.mse_grad_pred(y, y_pred), lambda p: mse(y, p), y_pred,
+    got = assert_unchanged(student.mse_grad_pred, y, y_pred)
+    assert_gradient(got, lambda p: mse(y, p), y_pred,
                     mistakes={"missing-factor-2": (y_pred - y) / n,
                               "sign-flipped": 2 * (y - y_pred) / n,
                               "not-averaged": 2 * (y_pred - y)})

@@ -22,7 +22,8 @@ def random_expansion(student, rng):
     L0, g, delta = float(rng.normal()), rng.normal(size=n), rng.normal(size=n)
     A = rng.normal(size=(n, n))
     H = A + A.T
-    assert_matches(student.taylor2(L0, g, H, delta), float(L0 + g @ delta + delta @ H @ delta / 2),
+    assert_matches(assert_unchanged(student.taylor2, L0, g, H, delta),
+                   float(L0 + g @ delta + delta @ H @ delta / 2),
                    mistakes={"missing-factor-2": float(L0 + g @ delta + delta @ H @ delta)})
 
 

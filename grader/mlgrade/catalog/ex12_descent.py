@@ -28,7 +28,14 @@ def random_steps(student, rng):
 @check(EXERCISE, "step_sign")
 def random_sign_steps(student, rng):
     w, slope, size = rng.normal(size=5), rng.normal(size=5), float(rng.uniform(0.01, 1))
-    assert_matches(student.step_sign(w, slope, size), w - size * np.sign(slope))
+    assert_matches(assert_unchanged(student.step_sign, w, slope, size),
+                   w - size * np.sign(slope))
+
+
+@check(EXERCISE, "step_fixed")
+def random_fixed_steps(student, rng):
+    w, size = rng.normal(size=int(rng.integers(1, 6))), float(rng.uniform(-1, 1))
+    assert_matches(assert_unchanged(student.step_fixed, w, size), w - size)
 
 
 def path(a, w_star, w0, lr, steps) -> np.ndarray:
