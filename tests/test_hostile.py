@@ -338,3 +338,11 @@ def test_missing_module_fails_only_its_exercise(workspace):
     bad = failing(report)
     assert list(bad) == ["ex11_taylor"]
     assert all("ex11_taylor.py is missing" in c.message for c in bad["ex11_taylor"])
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_grading_writes_nothing_into_the_workspace(workspace, isolation):
+    ws = workspace()
+    before = tree_digest(ws), sorted(p.name for p in ws.iterdir())
+    grade(ws, limits=LIMITS, isolation=isolation)
+    assert (tree_digest(ws), sorted(p.name for p in ws.iterdir())) == before

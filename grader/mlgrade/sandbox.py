@@ -105,10 +105,10 @@ def bwrap_prefix(workspace: str, info_fd: int) -> list[str]:
 
 
 def worker_env(token: str) -> dict:
-    """A small environment: no PYTHONPATH, one BLAS thread, the worker's token."""
+    """A small environment: one BLAS thread, and the worker's token."""
     env = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL") if k in os.environ}
-    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", HOME="/scratch")
+    # (python -I ignores PYTHON* variables: -B and -u on the command line do their work)
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     env[TOKEN_VAR] = token
     return env
 
@@ -127,13 +127,13 @@ class Process:
         if isolation == "sandbox":
             info_r, info_w = os.pipe()
             config.update(workspace="/workspace", site="/opt/mlgrade/site")
-            argv = bwrap_prefix(workspace, info_w) + [python, "-I", "-S", "-u",
+            argv = bwrap_prefix(workspace, info_w) + [python, "-I", "-S", "-B", "-u",
                                                       "/opt/mlgrade/worker/main.py"]
             cwd, pass_fds = "/", (*fds, info_w)
         else:
             self.scratch = tempfile.TemporaryDirectory(prefix="mlgrade-scratch-")
             config.update(workspace=workspace, site=SITE_DIR)
-            argv = [python, "-I", "-S", "-u", os.path.join(WORKER_DIR, "main.py")]
+            argv = [python, "-I", "-S", "-B", "-u", os.path.join(WORKER_DIR, "main.py")]
             cwd, pass_fds = self.scratch.name, fds
             subreaper()
         env = worker_env(self.token)
