@@ -129,15 +129,14 @@ class Process:
             config.update(workspace="/workspace", site="/opt/mlgrade/site")
             argv = bwrap_prefix(workspace, info_w) + [python, "-I", "-S", "-B", "-u",
                                                       "/opt/mlgrade/worker/main.py"]
-            cwd, pass_fds = "/", (*fds, info_w)
+            cwd, home, pass_fds = "/", "/scratch", (*fds, info_w)
         else:
             self.scratch = tempfile.TemporaryDirectory(prefix="mlgrade-scratch-")
             config.update(workspace=workspace, site=SITE_DIR)
             argv = [python, "-I", "-S", "-B", "-u", os.path.join(WORKER_DIR, "main.py")]
-            cwd, pass_fds = self.scratch.name, fds
+            cwd, home, pass_fds = self.scratch.name, self.scratch.name, fds
             subreaper()
-        env = worker_env(self.token)
-        env["HOME"] = cwd
+        env = {**worker_env(self.token), "HOME": home}
         self.popen = subprocess.Popen(argv + [json.dumps(config)], stdin=subprocess.DEVNULL,
                                       stdout=stdout, stderr=subprocess.STDOUT, cwd=cwd, env=env,
                                       pass_fds=pass_fds, start_new_session=True)
