@@ -25,7 +25,7 @@ def sigmoid_grad(z):
 def test_failing_check_reads_well_in_both_languages(runner, workspace, lang, fail, says):
     ws = workspace(ex05_sigmoid=OVERFLOWING_SIGMOID)
     result = runner.invoke(cli, ["check", str(ws), "-e", "ex05_sigmoid", "--seed", "4",
-                                 "--lang", lang])
+                                 "--lang", lang, "--no-color"])
     assert result.exit_code == 1
     out = result.stdout
     assert f"  {fail} " in out and says in out

@@ -108,7 +108,7 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
     if fmt == "json":
         emit(report.render_json(result), output)
     else:
-        emit(report.render_text(result, verbose, ctx.color is not False), output)
+        emit(report.render_text(result, verbose), output)
     ctx.exit(ExitCode.OK if result.all_passed else ExitCode.CHECKS_FAILED)
 
 

@@ -57,7 +57,7 @@ def _finite(value):
     return value
 
 
-def render_text(report: Report, verbose: bool = False, hints: bool = True) -> str:
+def render_text(report: Report, verbose: bool = False) -> str:
     """One line per exercise, then each failing check with its reason."""
     lines = []
     width = max((len(e.id) for e in report.exercises), default=10)
@@ -72,7 +72,7 @@ def render_text(report: Report, verbose: bool = False, hints: bool = True) -> st
         else:
             for c in failed:
                 lines.extend(_failure(c, verbose, c.name))
-        if failed and hints and e.id in catalog.MODULES:
+        if failed and e.id in catalog.MODULES:
             lines.append("       " + t("cli.hint_available", module=e.id))
     lines.append("")
     lines.append(t("report.total", score=_num(report.score), max_score=_num(report.max_score),
