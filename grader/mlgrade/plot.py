@@ -26,15 +26,23 @@ class PlotError(Exception):
     """The plot cannot be drawn (matplotlib missing, unknown exercise)."""
 
 
-def student_call(workspace: str, module: str, func: str, *args, isolation="auto"):
-    """Call one student function in a worker; None (with a reason) if it fails."""
+def student_calls(workspace: str, module: str, func: str, arg_lists: list, isolation="auto"):
+    """Call one student function in one worker, once per argument list.
+
+    Returns:
+        A list of (value, None) or (None, reason it failed), one per call.
+    """
     pool = Pool(os.path.abspath(workspace), [module], sandbox.Limits(), sandbox.choose(isolation))
+    results = []
     try:
-        return pool.get(module).call(func, list(args)).value, None
-    except (NotAttempted, StudentError) as exc:
-        return None, str(exc)
+        for args in arg_lists:
+            try:
+                results.append((pool.get(module).call(func, list(args)).value, None))
+            except (NotAttempted, StudentError) as exc:
+                results.append((None, str(exc)))
     finally:
         pool.close()
+    return results
 
 
 def losses_of(history) -> np.ndarray:
@@ -44,7 +52,7 @@ def losses_of(history) -> np.ndarray:
 def plot_train_linear(ax, workspace: str) -> str | None:
     args = list(ex04_update.HOUSE[:5]) + [EPOCHS]
     reference = losses_of(ex04_update.reference(*args))
-    history, error = student_call(workspace, "ex04_update", "train_linear", *args)
+    [(history, error)] = student_calls(workspace, "ex04_update", "train_linear", [args])
     ax.semilogy(reference, "o-", color="0.6", lw=4, label=t("cli.plot_reference"))
     try:
         if error is None:
@@ -62,18 +70,19 @@ def plot_gradient_descent(axes, workspace: str) -> str | None:
     ax_curve, ax_path = axes
     grid = np.linspace(-1.2, 2.8, 200)
     ax_curve.plot(grid, 2.5 * (grid - DESCENT["w_star"]) ** 2, color="0.7")
-    error = None
-    for i, (lr, kind) in enumerate(RATES):
+    calls = student_calls(workspace, "ex12_descent", "gradient_descent",
+                          [(Callable("quad_grad", **DESCENT), W0, lr, STEPS) for lr, _ in RATES])
+    errors = []
+    for i, ((lr, kind), (got, error)) in enumerate(zip(RATES, calls, strict=True)):
         reference = ex12_descent.path(DESCENT["a"], DESCENT["w_star"], W0, lr, STEPS)
         label = t("cli.plot_lr", lr=lr, kind=t(f"cli.plot_{kind}"))
         ax_path.plot(reference, "-", color=f"C{i}", lw=4, alpha=0.35,
                      label=t("cli.plot_reference") if i == 0 else None)
-        got, error = student_call(workspace, "ex12_descent", "gradient_descent",
-                                  Callable("quad_grad", **DESCENT), W0, lr, STEPS)
         try:
             path = as_array(got, reference.shape) if error is None else reference * np.nan
         except Incorrect as exc:
             path, error = reference * np.nan, str(exc)
+        errors += [error] if error else []
         ax_path.plot(path, "o--", color=f"C{i}", ms=4, label=label)
         shown = np.clip(path, -1.2, 2.8)
         ax_curve.plot(shown, 2.5 * (shown - DESCENT["w_star"]) ** 2, "o-", color=f"C{i}", ms=4,
@@ -83,7 +92,7 @@ def plot_gradient_descent(axes, workspace: str) -> str | None:
     ax_path.set(xlabel=t("cli.plot_epoch"), ylabel=t("cli.plot_w"), ylim=(-1.5, 3.5))
     ax_path.axhline(DESCENT["w_star"], color="0.5", lw=0.8)
     ax_path.legend(fontsize="small")
-    return error
+    return errors[0] if errors else None
 
 
 # exercise: (the student's function drawn, number of panels, painter)

@@ -19,7 +19,7 @@ class StudentFunction:
 
     def reply(self, *args, args_after: bool = False) -> Reply:
         exercise = self.pool.get(self.module)
-        exercise.last_call = fmt_call(self.name, args)
+        exercise.last_call = (self.name, args)   # formatted only if the check fails
         return exercise.call(self.name, list(args), args_after)
 
     def __call__(self, *args):
@@ -141,7 +141,7 @@ class MlgradePlugin:
         module = self.meta(item)[0]
         if module in self.pool.exercises:
             self.marks[item.nodeid] = self.pool.exercises[module].log.mark()
-            self.pool.exercises[module].last_call = ""
+            self.pool.exercises[module].last_call = None
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -166,5 +166,5 @@ class MlgradePlugin:
             result.traceback = getattr(exc, "traceback", "").replace(
                 'File "/workspace/', f'File "{exercise.workspace}/')  # the sandbox's mount point
             if status is not Status.NOT_ATTEMPTED and not getattr(exc, "whole_module", False):
-                result.call = exercise.last_call
+                result.call = fmt_call(*exercise.last_call) if exercise.last_call else ""
         self.results.append(result)

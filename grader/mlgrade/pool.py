@@ -176,7 +176,7 @@ class Exercise:
         self.spawned = 0
         self.fatal: StudentError | None = None
         self.timed_out: str | None = None
-        self.last_call = ""     # the latest call, as text, for failure messages
+        self.last_call: tuple | None = None   # (function, args) of the latest call
 
     def prefetch(self) -> None:
         if self.worker is None and self.fatal is None and self.spawned <= MAX_RESPAWNS:

@@ -79,7 +79,6 @@ class Exercise:
 
     module: str
     functions: tuple[str, ...]
-    sources: tuple[str, ...]
     cases: list[Case] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
 
@@ -104,15 +103,14 @@ class Exercise:
                      case.name, run, case.points, "fixed", doc)
 
 
-def check(exercise: Exercise, function: str, points: float = 1.0, kind: str = "random",
-          doc: Doc | None = None):
-    """Register `run(student, rng)` as a check of `exercise.function`."""
+def check(exercise: Exercise, function: str, points: float = 1.0, doc: Doc | None = None):
+    """Register `run(student, rng)` as a check of `exercise.function`: random, or fixed on `doc`."""
     assert function in exercise.functions, function
 
     def register(run: Callable) -> Callable:
         exercise.checks.append(Check(f"{exercise.module}.{function}.{run.__name__}",
                                      exercise.module, function, run.__name__, run, points,
-                                     "fixed" if doc else kind, doc))
+                                     "fixed" if doc else "random", doc))
         return run
 
     return register

@@ -4,7 +4,7 @@ from mlgrade.numeric import assert_matches
 from mlgrade.probes import assert_unchanged
 from mlgrade.spec import Case, Exercise, check
 
-EXERCISE = Exercise("ex01_forward", functions=("predict",), sources=("000",), cases=[
+EXERCISE = Exercise("ex01_forward", functions=("predict",), cases=[
     Case("doc000_forward", "predict", ([0.5, -0.3], [1.0, 1.0], 0.2), 0.4, "000", printed=0.4),
     Case("doc000_after_one_update", "predict", ([1.02, 0.22], [1.0, 1.0], 0.72), 1.96, "000",
          printed=1.96),

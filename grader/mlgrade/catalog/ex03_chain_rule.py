@@ -5,8 +5,7 @@ from mlgrade.numeric import as_float, as_pair, assert_gradient, assert_matches
 from mlgrade.probes import assert_unchanged, random_shape
 from mlgrade.spec import Case, Doc, Exercise, check
 
-EXERCISE = Exercise("ex03_chain_rule", functions=("mse_grad_pred", "linear_mse_grads"),
-                    sources=("000",), cases=[
+EXERCISE = Exercise("ex03_chain_rule", functions=("mse_grad_pred", "linear_mse_grads"), cases=[
     Case("doc000_dloss_dpred", "mse_grad_pred", (3.0, 0.4), -5.2, "000", printed=-5.2),
     Case("doc003_dloss_do1", "mse_grad_pred", (1.0, 0.8704730), -0.259054, "003", atol=1e-6),
 ])

@@ -5,8 +5,7 @@ from mlgrade.numeric import assert_gradient, assert_matches
 from mlgrade.probes import assert_quiet, assert_unchanged, random_shape
 from mlgrade.spec import Case, Exercise, check
 
-EXERCISE = Exercise("ex05_sigmoid", functions=("sigmoid", "sigmoid_grad"),
-                    sources=("002", "003", "004"), cases=[
+EXERCISE = Exercise("ex05_sigmoid", functions=("sigmoid", "sigmoid_grad"), cases=[
     Case("doc003_sigma_of_3", "sigmoid", (3.0,), 0.952574, "003", atol=1e-6, printed=0.952),
     Case("doc004_slope_at_0", "sigmoid_grad", (0.0,), 0.25, "004",
          mistakes={"sigmoid-grad-of-preactivation": 0.0}),

@@ -5,8 +5,7 @@ from mlgrade.numeric import assert_gradient, assert_matches
 from mlgrade.probes import assert_unchanged, random_shape
 from mlgrade.spec import Case, Exercise, check
 
-EXERCISE = Exercise("ex06_relu", functions=("relu", "relu_grad", "hard_sigmoid"),
-                    sources=("004",), cases=[
+EXERCISE = Exercise("ex06_relu", functions=("relu", "relu_grad", "hard_sigmoid"), cases=[
     Case("relu_example", "relu", ([-2.0, 0.0, 3.0],), np.array([0.0, 0.0, 3.0])),
     Case("relu_grad_at_0", "relu_grad", ([-1.0, 0.0, 2.0],), np.array([0.0, 0.0, 1.0])),
     Case("two_relus_example", "hard_sigmoid", ([-1.0, 0.5, 2.0],), np.array([0.0, 0.5, 1.0]),

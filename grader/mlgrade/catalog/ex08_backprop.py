@@ -7,7 +7,7 @@ from mlgrade.outcomes import Incorrect
 from mlgrade.probes import assert_unchanged
 from mlgrade.spec import Doc, Exercise, check
 
-EXERCISE = Exercise("ex08_backprop", functions=("backprop",), sources=("003",))
+EXERCISE = Exercise("ex08_backprop", functions=("backprop",))
 NAMES = ("W1", "b1", "W2", "b2")
 # document 003: x = (−2, 5), every weight 1, every bias 0, y = 1
 DOC_X, DOC_Y = [-2.0, 5.0], 1.0

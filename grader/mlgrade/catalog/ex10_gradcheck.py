@@ -7,8 +7,7 @@ from mlgrade.spec import Case, Exercise, check
 from mlgrade.worker import testfns
 from mlgrade.worker.wire import Callable
 
-EXERCISE = Exercise("ex10_gradcheck", functions=("numerical_gradient", "relative_error"),
-                    sources=("000",), cases=[
+EXERCISE = Exercise("ex10_gradcheck", functions=("numerical_gradient", "relative_error"), cases=[
     Case("doc000_loss_gradient", "numerical_gradient", (Callable("doc000_loss"), [1.0, 2.0]),
          np.array([4.0, 9.0]), "000", atol=1e-6),
     Case("doc000_gradient_at_0", "numerical_gradient", (Callable("doc000_loss"), [0.0, 0.0]),

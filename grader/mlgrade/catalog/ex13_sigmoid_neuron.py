@@ -5,7 +5,7 @@ from mlgrade.numeric import as_float, as_pair, assert_gradient
 from mlgrade.probes import assert_unchanged
 from mlgrade.spec import Case, Exercise, check
 
-EXERCISE = Exercise("ex13_sigmoid_neuron", functions=("sigmoid_neuron_grads",), sources=("002",),
+EXERCISE = Exercise("ex13_sigmoid_neuron", functions=("sigmoid_neuron_grads",),
                     cases=[
     Case("doc002_toy_data", "sigmoid_neuron_grads", (0.0, 0.0, [0.5, 2.5], [0.2, 0.9]),
          (-0.2125, -0.025), "002"),
