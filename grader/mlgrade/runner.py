@@ -2,15 +2,12 @@
 import os
 import secrets
 
-
 import pytest
 
-from . import catalog, i18n
-
+from . import catalog, i18n, sandbox
 from .plugin import MlgradePlugin
 from .pool import Pool
 from .results import CheckResult, ExerciseResult, Report
-from . import sandbox
 from .sandbox import Limits
 
 
