@@ -1,4 +1,8 @@
-"""User-facing texts, one TOML catalog per language (locale/en.toml, locale/zh.toml)."""
+"""User-facing texts, one TOML catalog per language.
+
+A language's catalog is `locale/<lang>.toml` merged with every `locale/<part>.<lang>.toml`
+(one file per feature, e.g. `quiz.zh.toml`); two files may not define the same key.
+"""
 import functools
 import locale
 import os
@@ -12,8 +16,23 @@ _current = ["en"]
 @functools.cache
 def catalog(lang: str) -> dict:
     """The parsed catalog of one language."""
-    text = resources.files("mlgrade").joinpath(f"locale/{lang}.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    folder = resources.files("mlgrade").joinpath("locale")
+    parts = sorted(p.name for p in folder.iterdir() if p.name.endswith(f".{lang}.toml"))
+    merged: dict = {}
+    for name in [f"{lang}.toml", *parts]:
+        _merge(merged, tomllib.loads(folder.joinpath(name).read_text("utf-8")), name)
+    return merged
+
+
+def _merge(into: dict, new: dict, source: str) -> None:
+    """Add the tables of `new` into `into`; a key defined twice is an error of ours."""
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value, source)
+        elif key in into:
+            raise KeyError(f"{source}: {key} is defined twice")
+        else:
+            into[key] = value
 
 
 def detect() -> str:
