@@ -104,30 +104,67 @@ class Worker:
                 os.close(fd)
         self.reader = threading.Thread(target=log.drain, args=(out_r,), daemon=True)
         self.reader.start()
-        self.buffer = b""
+        os.set_blocking(self.req_w, False)
+        self.buffer = bytearray()
+        self.scanned = 0     # bytes of the buffer known to hold no newline
         self.next_id = 0
         self.ready: dict | None = None
 
     def receive(self, deadline: float) -> dict:
-        """The next reply line; raise StudentError on time-out or a dead worker."""
-        while b"\n" not in self.buffer:
+        """The next reply line; raise StudentError on time-out, a dead worker, a too large
+        reply or memory over the whole worker's limit.  Every wait ends by `deadline`; at
+        most wire.MAX_BYTES are ever buffered."""
+        # without a cgroup, the worker's memory is measured while we wait (sandbox.Process)
+        poll = 0.1 if self.process.cgroup is None else None
+        while (end := self.buffer.find(b"\n", self.scanned)) < 0:
+            self.scanned = len(self.buffer)
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.rep_r], [], [], left)[0]:
+            if left <= 0:
                 raise StudentError(t("msg.time_limit"), kind="timeout")
-            chunk = os.read(self.rep_r, 1 << 20)
+            if not select.select([self.rep_r], [], [], min(left, poll or left))[0]:
+                if poll and self.process.over_memory():
+                    raise self.memory_error()
+                continue
+            chunk = os.read(self.rep_r, 1 << 16)
             if not chunk:
                 raise StudentError(self.death(), kind="crash")
+            if len(self.buffer) + len(chunk) > wire.MAX_BYTES:
+                raise StudentError(t("sealsandbox.reply_too_large",
+                                     mb=f"{wire.MAX_BYTES / (1 << 20):g}"), kind="crash")
             self.buffer += chunk
-            if len(self.buffer) > wire.MAX_BYTES:
-                raise StudentError(t("msg.too_large"), kind="crash")
-        line, self.buffer = self.buffer.split(b"\n", 1)
+        line = bytes(self.buffer[:end])
+        del self.buffer[:end + 1]
+        self.scanned = 0
+        if not poll and self.process.over_memory():
+            raise self.memory_error()
         try:
             return wire.loads(line)
         except wire.WireError as exc:
             raise StudentError(t("msg.bad_reply", detail=exc), kind="crash") from None
 
+    def memory_error(self) -> StudentError:
+        return StudentError(t("sealsandbox.memory_total", mb=self.process.limits.memory_mb),
+                            kind="memory")
+
+    def send(self, data: bytes, deadline: float) -> None:
+        """Write `data` to the worker by `deadline`, whether or not it reads (the request pipe
+        is non-blocking); raise StudentError on time-out or a dead worker."""
+        view = memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [self.req_w], [], left)[1]:
+                raise StudentError(t("msg.time_limit"), kind="timeout")
+            try:
+                view = view[os.write(self.req_w, view):]
+            except BlockingIOError:
+                continue
+            except OSError:
+                raise StudentError(self.death(), kind="crash") from None
+
     def death(self) -> str:
         """Why the worker is gone, in the student's terms."""
+        if self.process.over_memory():
+            return self.memory_error().args[0]
         try:
             code = self.process.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
@@ -144,10 +181,7 @@ class Worker:
     def call(self, func: str, args: list, args_after: bool, deadline: float) -> dict:
         self.next_id += 1
         message = {"id": self.next_id, "func": func, "args": args, "args_after": args_after}
-        try:
-            os.write(self.req_w, wire.dumps(message))
-        except (BrokenPipeError, OSError):
-            raise StudentError(self.death(), kind="crash") from None
+        self.send(wire.dumps(message), deadline)
         while True:
             reply = self.receive(deadline)
             if reply.get("id") == self.next_id:
@@ -244,7 +278,9 @@ class Exercise:
 FAILURES = {"missing-module": "msg.missing_module", "syntax": "msg.syntax",
             "exit-import": "msg.exit_import", "exit": "msg.exit_call", "memory": "msg.memory",
             "import": "msg.import", "missing-function": "msg.missing_function",
-            "exception": "msg.exception", "unsendable": "msg.unsendable"}
+            "exception": "msg.exception", "unsendable": "msg.unsendable",
+            "too-large": "sealsandbox.result_too_large", "import-missing": "sealsandbox.not_installed",
+            "import-grader": "sealsandbox.grader_import"}
 
 
 def failure(reply: dict, whole_module: bool = False) -> StudentError:

@@ -61,8 +61,11 @@ def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int 
         raise (GradingError if in_catalog(path) else ChecksError)(f"{path}: {text}")
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GradingError(f"pytest ended with {code!r}")
+    limits = limits or Limits()
     return Report(workspace, seed, pool.isolation, i18n.current(),
-                  group(plugin.results, modules))
+                  group(plugin.results, modules),
+                  sandbox.describe(chosen, limits, os.path.abspath(workspace)),
+                  sandbox.gaps(chosen, os.path.abspath(workspace)))
 
 
 def group(results: list[CheckResult], modules: list[str]) -> list[ExerciseResult]:
