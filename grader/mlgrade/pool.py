@@ -279,7 +279,8 @@ FAILURES = {"missing-module": "msg.missing_module", "syntax": "msg.syntax",
             "exit-import": "msg.exit_import", "exit": "msg.exit_call", "memory": "msg.memory",
             "import": "msg.import", "missing-function": "msg.missing_function",
             "exception": "msg.exception", "unsendable": "msg.unsendable",
-            "too-large": "sealsandbox.result_too_large", "import-missing": "sealsandbox.not_installed",
+            "too-large": "sealsandbox.result_too_large",
+            "import-missing": "sealsandbox.not_installed",
             "import-grader": "sealsandbox.grader_import"}
 
 
