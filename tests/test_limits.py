@@ -15,6 +15,7 @@ from mlgrade import cgroups, sandbox
 from mlgrade.cli import cli
 from mlgrade.outcomes import StudentError
 from mlgrade.pool import Exercise
+from mlgrade.runner import IsolationError
 from mlgrade.sandbox import Limits
 from mlgrade.worker import wire
 
@@ -250,10 +251,18 @@ def test_grading_for_record_refuses_process_isolation_unless_asked(monkeypatch):
     assert sandbox.choose("auto") == "process"
 
 
+def test_grade_workspace_for_record_refuses_a_silent_fallback(workspace, monkeypatch):
+    monkeypatch.setattr(sandbox, "sandbox_available", lambda: False)
+    with pytest.raises(IsolationError, match="grading for record"):
+        grade(workspace(), modules=["ex01_forward"], for_record=True)
+    report = grade(workspace(), modules=["ex01_forward"], for_record=True, isolation="process")
+    assert report.isolation == "process" and report.score == report.max_score
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="the grader is not root here")
 def test_as_root_process_workers_run_unprivileged_or_say_so(workspace):
     ws = workspace()
-    user = sandbox.process_user(str(ws))
+    user = sandbox.worker_user(str(ws))
     report = grade(ws, modules=["ex01_forward"], isolation="process")
     if user is None:
         assert "root" in report.limits["user"] and "root" in report.unprotected

@@ -37,16 +37,18 @@ def in_catalog(path: str) -> bool:
 
 def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int | None = None,
                     limits: Limits | None = None, checks_dirs: list[str] = (),
-                    isolation: str = "auto") -> Report:
+                    isolation: str = "auto", for_record: bool = False) -> Report:
     """Run every check of `modules` (default: all) against the workspace's functions.
 
     Args:
         isolation: "auto" (the sandbox where available), "sandbox" or "process".
+        for_record: grading for record (batch, CI formats): "auto" then refuses to fall
+            back to process isolation (see sandbox.choose).
     """
     modules = list(modules or catalog.MODULES)
     seed = secrets.randbelow(2**31) if seed is None else seed
     try:
-        chosen = sandbox.choose(isolation)
+        chosen = sandbox.choose(isolation, for_record=for_record)
     except RuntimeError as exc:
         raise IsolationError(str(exc)) from None
     pool = Pool(os.path.abspath(workspace), modules, limits or Limits(), chosen)

@@ -37,6 +37,7 @@ PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 SITE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(numpy.__file__)))
 TOKEN_VAR = "MLGRADE_WORKER"
 NOBODY = 65534
+HAVE_PROC = os.path.isdir("/proc/self")
 SCRATCH_MB, TMP_MB, DEV_KB = 64, 16, 64
 DEVICES = ("null", "zero", "full", "random", "urandom")
 
@@ -79,14 +80,19 @@ def hidden_dirs() -> list[str]:
 
 
 @functools.cache
-def sandbox_user() -> int | None:
-    """The uid to start bwrap as (nobody when the grader is root and nobody can reach the
-    runtime), else None: bwrap then runs as the grader's user."""
-    if os.geteuid() != 0:
-        return None
+def _runtime_reachable(uid: int) -> bool:
     paths = [os.path.realpath(sys.executable), shutil.which("bwrap") or "/", WORKER_DIR,
              sys.base_prefix, *site_dirs()]
-    return NOBODY if all(reachable(p, NOBODY) for p in paths) else None
+    return all(reachable(p, uid) for p in paths)
+
+
+def worker_user(workspace: str = WORKER_DIR) -> int | None:
+    """The uid to start a worker (or its bwrap) as: nobody when the grader is root and nobody
+    can reach the runtime and the workspace; else None: the grader's own user (in the sandbox,
+    the worker's uid 65534 inside the namespace is then that user outside it)."""
+    if os.geteuid() != 0 or not _runtime_reachable(NOBODY):
+        return None
+    return NOBODY if workspace_reachable(workspace, NOBODY) else None
 
 
 def reachable(path: str, uid: int) -> bool:
@@ -127,7 +133,7 @@ def sandbox_available() -> bool:
         f"import sys; sys.path[:0] = {list(site_dirs())!r}; import numpy"]
     try:
         done = subprocess.run(probe, capture_output=True, timeout=20, pass_fds=(info_w,),
-                              preexec_fn=_preexec(None, sandbox_user()))
+                              preexec_fn=_preexec(None, worker_user()))
         return done.returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -162,6 +168,9 @@ def bwrap_prefix(workspace: str, info_fd: int) -> list[str]:
     args = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session",
             "--cap-drop", "ALL", "--uid", str(NOBODY), "--gid", str(NOBODY),
             "--info-fd", str(info_fd)]
+    # the writable tmpfs first: a runtime or site dir below /tmp is then bound on top of it
+    args += ["--size", str(SCRATCH_MB << 20), "--tmpfs", "/scratch",
+             "--size", str(TMP_MB << 20), "--tmpfs", "/tmp"]
     for top in ("usr", "bin", "lib", "lib64", "lib32", "sbin"):
         path = f"/{top}"
         if os.path.islink(path):
@@ -181,8 +190,7 @@ def bwrap_prefix(workspace: str, info_fd: int) -> list[str]:
     for i, name in enumerate(("stdin", "stdout", "stderr")):
         args += ["--symlink", f"/proc/self/fd/{i}", f"/dev/{name}"]
     args += ["--symlink", "/proc/self/fd", "/dev/fd", "--remount-ro", "/dev"]
-    args += ["--size", str(SCRATCH_MB << 20), "--tmpfs", "/scratch",
-             "--size", str(TMP_MB << 20), "--tmpfs", "/tmp", "--chdir", "/scratch"]
+    args += ["--chdir", "/scratch"]
     return args + ["--remount-ro", "/"]   # bwrap's root is a tmpfs of no size: read-only
 
 
@@ -205,16 +213,6 @@ def worker_env(token: str) -> dict:
     env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     env[TOKEN_VAR] = token
     return env
-
-
-def process_user(workspace: str) -> int | None:
-    """The uid of a process-isolated worker: nobody when the grader is root and nobody can
-    reach the runtime and the workspace; else None (the grader's own user)."""
-    if os.geteuid() != 0:
-        return None
-    paths = [os.path.realpath(sys.executable), WORKER_DIR, sys.base_prefix, *site_dirs()]
-    ok = all(reachable(p, NOBODY) for p in paths) and workspace_reachable(workspace, NOBODY)
-    return NOBODY if ok else None
 
 
 def make_cgroup(limits: Limits) -> "cgroups.WorkerCgroup | None":
@@ -245,9 +243,9 @@ class Process:
             config.update(workspace="/workspace")
             argv = bwrap_prefix(workspace, info_w) + [python, "-I", "-S", "-B", "-u",
                                                       "/opt/mlgrade/worker/main.py"]
-            cwd, home, pass_fds, uid = "/", "/scratch", (*fds, info_w), sandbox_user()
+            cwd, home, pass_fds, uid = "/", "/scratch", (*fds, info_w), worker_user(workspace)
         else:
-            uid = process_user(workspace)
+            uid = worker_user(workspace)
             self.scratch = tempfile.TemporaryDirectory(prefix="mlgrade-scratch-")
             if uid is not None:
                 os.chown(self.scratch.name, uid, uid)
@@ -280,6 +278,8 @@ class Process:
         of all the worker's processes, summed now, exceeds the limit (then all are killed)."""
         if self.cgroup:
             return self.cgroup.over_memory()
+        if not HAVE_PROC:
+            return False
         if tree_rss(self.tree()) > self.limits.memory_mb << 20:
             self.kill()
             return True
@@ -361,11 +361,12 @@ def describe(isolation: str, limits: Limits, workspace: str) -> dict[str, str]:
     The same decisions as `Process` takes, so the report says what was really enforced.
     """
     mech = cgroups.mechanisms()
-    uid = sandbox_user() if isolation == "sandbox" else process_user(workspace)
+    uid = worker_user(workspace)
     unprivileged = uid is not None or os.geteuid() != 0
     memory = mech.get("memory") or (
         "fallback: resident memory of the worker's whole process tree summed every 0.1 s "
-        "(no cgroup could be made)")
+        "(no cgroup could be made)" if HAVE_PROC else "not enforced for the whole worker "
+        "(no cgroup, no /proc)")
     processes = mech.get("processes") or (
         "RLIMIT_NPROC (per user, no cgroup could be made)" if unprivileged else
         "not enforced: no cgroup could be made and the worker's user is root")
@@ -394,7 +395,7 @@ def describe(isolation: str, limits: Limits, workspace: str) -> dict[str, str]:
 
 def gaps(isolation: str, workspace: str) -> str:
     """What the isolation does not protect, in the user's language (every report says it)."""
-    if isolation == "process" and os.geteuid() == 0 and process_user(workspace) is None:
+    if isolation == "process" and os.geteuid() == 0 and worker_user(workspace) is None:
         return t("sealsandbox.gaps.process_root")
     return t(f"sealsandbox.gaps.{isolation}")
 
