@@ -6,6 +6,8 @@ the machine allows one (checked here when it does), else a fallback over the pro
 """
 import json
 import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -101,12 +103,19 @@ def test_without_a_cgroup_the_process_tree_is_measured(workspace, isolation, mon
     assert limits["memory"].startswith("512 MB: fallback")
 
 
+def snapshot(base: str) -> tuple:
+    """The children of a cgroup and its own limits."""
+    files = [f for f in ("memory.limit_in_bytes", "memory.max", "pids.max")
+             if os.path.exists(os.path.join(base, f))]
+    return sorted(os.listdir(base)), [open(os.path.join(base, f)).read() for f in files]
+
+
 @needs_cgroup
 def test_cgroups_are_removed_and_others_left_alone(workspace):
     parents = {base for _, base in cgroups.parents().values()}
-    before = {base: sorted(os.listdir(base)) for base in parents}
+    before = {base: snapshot(base) for base in parents}
     grade(workspace(), modules=["ex01_forward", "ex02_mse"], limits=Limits(timeout=5))
-    assert {base: sorted(os.listdir(base)) for base in parents} == before
+    assert {base: snapshot(base) for base in parents} == before
 
 
 # --- process count ----------------------------------------------------------------------
@@ -222,6 +231,29 @@ def test_a_failed_import_names_the_module_and_why(workspace, isolation, module, 
 def test_the_grading_environment_is_importable_but_not_the_grader():
     dirs = sandbox.site_dirs()
     assert sandbox.SITE_DIR in dirs and all(os.path.isdir(d) for d in dirs)
+
+
+@needs_sandbox
+def test_an_installed_mlgrade_is_hidden_in_the_sandbox(tmp_path, monkeypatch):
+    site = tmp_path / "site-packages"
+    (site / "mlgrade" / "catalog").mkdir(parents=True)
+    (site / "mlgrade" / "catalog" / "ex01_forward.py").write_text("ANSWER = 1\n")
+    (site / "other.py").write_text("VALUE = 2\n")
+    os.chmod(tmp_path, 0o755)
+    monkeypatch.setattr(sandbox, "site_dirs", lambda: (str(site),))
+    monkeypatch.setattr(sandbox, "PACKAGE_DIR", str(site / "mlgrade"))
+    code = (f"import os, sys; sys.path.append({str(site)!r}); import other; "
+            f"print(other.VALUE, os.listdir({str(site / 'mlgrade')!r}))")
+    info_r, info_w = os.pipe()
+    argv = sandbox.bwrap_prefix(str(tmp_path), info_w) + [
+        os.path.realpath(sys.executable), "-I", "-S", "-c", code]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30,
+                              pass_fds=(info_w,))
+    finally:
+        os.close(info_r)
+        os.close(info_w)
+    assert done.stdout.split() == ["2", "[]"], done.stderr
 
 
 # --- honesty about the isolation ---------------------------------------------------------
