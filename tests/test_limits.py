@@ -8,7 +8,9 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -289,6 +291,42 @@ def test_grade_workspace_for_record_refuses_a_silent_fallback(workspace, monkeyp
         grade(workspace(), modules=["ex01_forward"], for_record=True)
     report = grade(workspace(), modules=["ex01_forward"], for_record=True, isolation="process")
     assert report.isolation == "process" and report.score == report.max_score
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_the_worker_runs_as_the_user_the_report_names(workspace, isolation):
+    # the uid outside any user namespace: the process's own, or the sandbox's uid_map
+    outer = ("open('/proc/self/uid_map').read().split()[1]" if isolation == "sandbox"
+             else "os.getuid()")
+    source = f"import os\ndef predict(w, x, b):\n    raise RuntimeError('uid=' + str({outer}))\n"
+    report, ex = run(workspace, "ex01_forward", source, isolation)
+    user = sandbox.worker_user(str(workspace()))
+    expected = user if user is not None else os.geteuid()
+    assert f"uid={expected}" in messages(ex), messages(ex)
+    assert f"uid {expected} outside" in report.limits["user"] or \
+        report.limits["user"].startswith(f"uid {expected}")
+
+
+def test_a_workspace_nobody_cannot_read_is_not_given_to_nobody():
+    with tempfile.TemporaryDirectory() as folder:
+        if not sandbox.reachable(os.path.dirname(folder), sandbox.NOBODY):
+            pytest.skip("the temporary directory is not reachable by nobody here")
+        check_reachability(Path(folder))
+
+
+def check_reachability(tmp_path):
+    ws = tmp_path / "ws"
+    (ws / "helpers").mkdir(parents=True)
+    (ws / "ex01_forward.py").write_text("")
+    for path in (tmp_path, ws, ws / "helpers"):
+        os.chmod(path, 0o755)
+    os.chmod(ws / "ex01_forward.py", 0o644)
+    assert sandbox.workspace_reachable(str(ws), sandbox.NOBODY)
+    os.chmod(ws / "helpers", 0o700)
+    assert not sandbox.workspace_reachable(str(ws), sandbox.NOBODY)
+    os.chmod(ws / "helpers", 0o755)
+    os.chmod(ws / "ex01_forward.py", 0o600)
+    assert not sandbox.workspace_reachable(str(ws), sandbox.NOBODY)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the grader is not root here")

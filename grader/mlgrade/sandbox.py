@@ -81,9 +81,9 @@ def hidden_dirs() -> list[str]:
 
 @functools.cache
 def _runtime_reachable(uid: int) -> bool:
-    paths = [os.path.realpath(sys.executable), shutil.which("bwrap") or "/", WORKER_DIR,
-             sys.base_prefix, *site_dirs()]
-    return all(reachable(p, uid) for p in paths)
+    python = os.path.realpath(sys.executable)
+    paths = [python, shutil.which("bwrap") or "/", WORKER_DIR, sys.base_prefix, *site_dirs()]
+    return all(reachable(p, uid) for p in paths) and bool(os.stat(python).st_mode & stat.S_IXOTH)
 
 
 def worker_user(workspace: str = WORKER_DIR) -> int | None:
@@ -112,13 +112,22 @@ def reachable(path: str, uid: int) -> bool:
     return True
 
 
-def workspace_reachable(workspace: str, uid: int) -> bool:
-    """Whether `uid` can read the workspace and every file in it."""
+def workspace_reachable(workspace: str, uid: int, most: int = 5000) -> bool:
+    """Whether `uid` can read the workspace and everything in it (False beyond `most` entries:
+    the grader's user then runs the worker, rather than one that may fail to read a file)."""
     if not reachable(workspace, uid):
         return False
-    for entry in os.scandir(workspace):
-        if entry.is_file() and not entry.stat().st_mode & stat.S_IROTH:
-            return False
+    seen = 0
+    for folder, dirs, files in os.walk(workspace):
+        for name in dirs + files:
+            seen += 1
+            try:
+                st = os.lstat(os.path.join(folder, name))
+            except OSError:
+                return False
+            need = stat.S_IROTH | (stat.S_IXOTH if stat.S_ISDIR(st.st_mode) else 0)
+            if seen > most or (not stat.S_ISLNK(st.st_mode) and st.st_mode & need != need):
+                return False
     return True
 
 
