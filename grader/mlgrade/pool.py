@@ -13,7 +13,8 @@ from .worker import wire
 
 OUTPUT_CAP = 256 * 1024
 MAX_RESPAWNS = 50   # each costs its start-up time out of the exercise's budget
-GRACE = 0.8   # seconds left to an exercise's other functions after one timed out
+GRACE = 0.6   # seconds left to an exercise's other functions after one timed out; with the
+              # kill and the checks' own time an exercise stays within timeout + 1 s
 PREFETCH = 2  # workers started ahead: their start-up (~70 ms) overlaps the grading
 
 
