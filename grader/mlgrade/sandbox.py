@@ -33,7 +33,7 @@ from . import cgroups
 from .i18n import t
 
 WORKER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker")
-PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 SITE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(numpy.__file__)))
 TOKEN_VAR = "MLGRADE_WORKER"
 NOBODY = 65534
