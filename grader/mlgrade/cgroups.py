@@ -120,6 +120,7 @@ class WorkerCgroup:
     def __init__(self, memory_bytes: int, processes: int):
         self.dirs: list[str] = []
         self.memory: tuple[str, str] | None = None    # (version, dir) of the memory limit
+        self.counts_processes = False
         name = f"{PREFIX}{os.getpid()}-{next(_serial)}-{os.urandom(3).hex()}"
         made: dict[str, str] = {}
         try:
@@ -134,6 +135,7 @@ class WorkerCgroup:
                     self._limit_memory(version, path, memory_bytes)
                 else:
                     _write(path, "pids.max", str(processes))
+                    self.counts_processes = True
         except OSError:
             self.remove()
             raise

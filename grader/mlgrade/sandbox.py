@@ -86,11 +86,14 @@ def _runtime_reachable(uid: int) -> bool:
     return all(reachable(p, uid) for p in paths) and bool(os.stat(python).st_mode & stat.S_IXOTH)
 
 
-def worker_user(workspace: str = WORKER_DIR) -> int | None:
+def worker_user(workspace: str, isolation: str = "process") -> int | None:
     """The uid to start a worker (or its bwrap) as: nobody when the grader is root and nobody
-    can reach the runtime and the workspace; else None: the grader's own user (in the sandbox,
-    the worker's uid 65534 inside the namespace is then that user outside it)."""
+    can reach the runtime and the workspace (and, for the sandbox, bwrap works as nobody);
+    else None: the grader's own user (in the sandbox, the worker's uid 65534 inside the
+    namespace is then that user outside it)."""
     if os.geteuid() != 0 or not _runtime_reachable(NOBODY):
+        return None
+    if isolation == "sandbox" and not _bwrap_works(NOBODY):
         return None
     return NOBODY if workspace_reachable(workspace, NOBODY) else None
 
@@ -136,13 +139,21 @@ def sandbox_available() -> bool:
     """Whether bwrap can start this Python with numpy in the sandbox the workers use."""
     if not shutil.which("bwrap") or not sys.platform.startswith("linux"):
         return False
+    return _bwrap_works(None) or (os.geteuid() == 0 and _bwrap_works(NOBODY))
+
+
+@functools.cache
+def _bwrap_works(uid: int | None) -> bool:
+    """Whether bwrap, started as `uid` (None: as we are), runs Python with numpy."""
+    if uid is not None and (os.geteuid() != 0 or not _runtime_reachable(uid)):
+        return False
     info_r, info_w = os.pipe()
     probe = bwrap_prefix(WORKER_DIR, info_w) + [
         os.path.realpath(sys.executable), "-I", "-S", "-c",
         f"import sys; sys.path[:0] = {list(site_dirs())!r}; import numpy"]
     try:
         done = subprocess.run(probe, capture_output=True, timeout=20, pass_fds=(info_w,),
-                              preexec_fn=_preexec(None, worker_user()))
+                              preexec_fn=_preexec(None, uid))
         return done.returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -252,9 +263,10 @@ class Process:
             config.update(workspace="/workspace")
             argv = bwrap_prefix(workspace, info_w) + [python, "-I", "-S", "-B", "-u",
                                                       "/opt/mlgrade/worker/main.py"]
-            cwd, home, pass_fds, uid = "/", "/scratch", (*fds, info_w), worker_user(workspace)
+            uid = worker_user(workspace, "sandbox")
+            cwd, home, pass_fds = "/", "/scratch", (*fds, info_w)
         else:
-            uid = worker_user(workspace)
+            uid = worker_user(workspace, isolation)
             self.scratch = tempfile.TemporaryDirectory(prefix="mlgrade-scratch-")
             if uid is not None:
                 os.chown(self.scratch.name, uid, uid)
@@ -263,6 +275,9 @@ class Process:
             cwd, home, pass_fds = self.scratch.name, self.scratch.name, fds
             subreaper()
         self.cgroup = make_cgroup(limits)
+        # RLIMIT_NPROC counts every process of the uid on the machine (nobody is shared):
+        # only where no cgroup counts the worker's own
+        config["limits"]["nproc"] = not (self.cgroup and self.cgroup.counts_processes)
         env = {**worker_env(self.token), "HOME": home}
         try:
             self.popen = subprocess.Popen(
@@ -370,7 +385,7 @@ def describe(isolation: str, limits: Limits, workspace: str) -> dict[str, str]:
     The same decisions as `Process` takes, so the report says what was really enforced.
     """
     mech = cgroups.mechanisms()
-    uid = worker_user(workspace)
+    uid = worker_user(workspace, isolation)
     unprivileged = uid is not None or os.geteuid() != 0
     memory = mech.get("memory") or (
         "fallback: resident memory of the worker's whole process tree summed every 0.1 s "
@@ -379,18 +394,15 @@ def describe(isolation: str, limits: Limits, workspace: str) -> dict[str, str]:
     processes = mech.get("processes") or (
         "RLIMIT_NPROC (per user, no cgroup could be made)" if unprivileged else
         "not enforced: no cgroup could be made and the worker's user is root")
+    outside = f"uid {uid if uid is not None else os.geteuid()}"
+    if uid is None and os.geteuid() == 0:
+        outside += f" (root: {_why_root(workspace, isolation)})"
     if isolation == "sandbox":
-        user = ("uid 65534 inside the user namespace, "
-                + ("uid 65534 outside it" if uid is not None else
-                   f"uid {os.geteuid()} outside it" + (
-                       " (root: the runtime is not readable by an unprivileged user)"
-                       if os.geteuid() == 0 else "")))
+        user = f"uid 65534 inside the user namespace, {outside} outside it"
         disk = (f"tmpfs /scratch {SCRATCH_MB} MB, /tmp {TMP_MB} MB, read-only /dev "
                 f"({', '.join(DEVICES)}); files up to {limits.file_mb} MB (RLIMIT_FSIZE)")
     else:
-        user = (f"uid {uid if uid is not None else os.geteuid()}"
-                + (" (root: the runtime or the workspace is not readable by nobody)"
-                   if uid is None and os.geteuid() == 0 else ""))
+        user = outside
         disk = (f"files up to {limits.file_mb} MB each (RLIMIT_FSIZE); their total is not "
                 "bounded (the scratch directory is on disk)")
     return {"memory": f"{limits.memory_mb} MB: {memory}; "
@@ -400,6 +412,14 @@ def describe(isolation: str, limits: Limits, workspace: str) -> dict[str, str]:
                    f"killed at the exercise's wall-clock limit of {limits.timeout:g} s",
             "disk": disk, "open_files": f"{limits.open_files} per process (RLIMIT_NOFILE)",
             "user": user}
+
+
+def _why_root(workspace: str, isolation: str) -> str:
+    if not _runtime_reachable(NOBODY):
+        return "the Python runtime is not readable by nobody"
+    if not workspace_reachable(workspace, NOBODY):
+        return "the workspace is not readable by nobody"
+    return "bwrap does not work as nobody here"
 
 
 def gaps(isolation: str, workspace: str) -> str:

@@ -150,9 +150,10 @@ def limit(spec: dict) -> None:
     caps = {resource.RLIMIT_CPU: (cpu, cpu + 1),
             resource.RLIMIT_AS: (spec["memory_mb"] << 20,) * 2,
             resource.RLIMIT_NOFILE: (spec["open_files"],) * 2,
-            resource.RLIMIT_NPROC: (spec["processes"],) * 2,
             resource.RLIMIT_FSIZE: (spec["file_mb"] << 20,) * 2,
             resource.RLIMIT_CORE: (0, 0)}
+    if spec.get("nproc", True):      # else the worker's pids cgroup counts its processes
+        caps[resource.RLIMIT_NPROC] = (spec["processes"],) * 2
     for which, value in caps.items():
         resource.setrlimit(which, value)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too large file fails to write, no kill
