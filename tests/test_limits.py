@@ -157,6 +157,27 @@ for i in range(12):                      # 12 files of 8 MB: 96 MB
             or "No space left on device" in messages(ex)), messages(ex)
 
 
+@needs_sandbox
+def test_the_sandbox_devices_work_but_cannot_be_changed(workspace):
+    # chmod to the mode it already has: refused unless the worker owns the machine's device
+    # (it did when bwrap ran as root), and harmless if this test ever fails
+    probe = """
+import os, stat
+for name in ("null", "zero", "full", "random", "urandom"):
+    path = "/dev/" + name
+    try:
+        os.chmod(path, stat.S_IMODE(os.stat(path).st_mode))
+        raise AssertionError(path + " can be changed")
+    except PermissionError:
+        pass
+with open(os.devnull, "w") as f:
+    f.write("quiet")
+assert len(open("/dev/urandom", "rb").read(8)) == 8
+"""
+    _, ex = run(workspace, "ex01_forward", answer_after(probe), "sandbox")
+    assert ex.score == ex.max_score, messages(ex)
+
+
 # --- every wait ends -------------------------------------------------------------------
 
 STALL = PIPES + """

@@ -15,6 +15,7 @@ In both, each worker gets a cgroup of its own where the machine allows (`cgroups
 memory limit and one process limit for everything it starts.  The worker also lowers its
 own resource limits before importing student code.
 """
+import atexit
 import ctypes
 import functools
 import json
@@ -148,7 +149,7 @@ def _bwrap_works(uid: int | None) -> bool:
     if uid is not None and (os.geteuid() != 0 or not _runtime_reachable(uid)):
         return False
     info_r, info_w = os.pipe()
-    probe = bwrap_prefix(WORKER_DIR, info_w) + [
+    probe = bwrap_prefix(WORKER_DIR, info_w, uid) + [
         os.path.realpath(sys.executable), "-I", "-S", "-c",
         f"import sys; sys.path[:0] = {list(site_dirs())!r}; import numpy"]
     try:
@@ -183,8 +184,9 @@ def _ro(src: str, dest: str | None = None) -> list[str]:
     return ["--ro-bind", src, dest or src]
 
 
-def bwrap_prefix(workspace: str, info_fd: int) -> list[str]:
-    """The bwrap command line up to the worker's own argv."""
+def bwrap_prefix(workspace: str, info_fd: int, uid: int | None = None) -> list[str]:
+    """The bwrap command line up to the worker's own argv, for bwrap started as `uid`
+    (None: as the grader's user)."""
     args = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session",
             "--cap-drop", "ALL", "--uid", str(NOBODY), "--gid", str(NOBODY),
             "--info-fd", str(info_fd)]
@@ -205,13 +207,38 @@ def bwrap_prefix(workspace: str, info_fd: int) -> list[str]:
         args += ["--size", "4096", "--tmpfs", hidden, "--remount-ro", hidden]
     args += _ro(WORKER_DIR, "/opt/mlgrade/worker") + _ro(workspace, "/workspace")
     args += ["--proc", "/proc", "--size", str(DEV_KB << 10), "--tmpfs", "/dev"]
-    for dev in DEVICES:
-        args += ["--dev-bind", f"/dev/{dev}", f"/dev/{dev}"]
+    devices = private_devices() if uid is None and os.geteuid() == 0 else "/dev"
+    for dev in DEVICES if devices else ():
+        args += ["--dev-bind", f"{devices}/{dev}", f"/dev/{dev}"]
     for i, name in enumerate(("stdin", "stdout", "stderr")):
         args += ["--symlink", f"/proc/self/fd/{i}", f"/dev/{name}"]
     args += ["--symlink", "/proc/self/fd", "/dev/fd", "--remount-ro", "/dev"]
     args += ["--chdir", "/scratch"]
     return args + ["--remount-ro", "/"]   # bwrap's root is a tmpfs of no size: read-only
+
+
+@functools.cache
+def private_devices() -> str | None:
+    """A folder of our own null, zero, full, random and urandom, owned by nobody, for a bwrap
+    started by root.  There the worker is root outside its user namespace, so it would own the
+    machine's /dev/null bound into the sandbox and could chmod it for everyone; these copies
+    it does not own.  None where no folder allows device files (the sandbox then has none)."""
+    for base in (tempfile.gettempdir(), "/var/tmp", "/dev/shm"):
+        try:
+            if os.statvfs(base).f_flag & os.ST_NODEV:
+                continue
+            folder = tempfile.mkdtemp(prefix="mlgrade-dev-", dir=base)
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            os.chmod(folder, 0o755)
+            for name in DEVICES:
+                path = os.path.join(folder, name)
+                os.mknod(path, stat.S_IFCHR | 0o666, os.stat(f"/dev/{name}").st_rdev)
+                os.chmod(path, 0o666)
+                os.chown(path, NOBODY, NOBODY)
+            return folder
+        except OSError:
+            continue
+    return None
 
 
 def _preexec(cgroup: "cgroups.WorkerCgroup | None", uid: int | None):
@@ -260,10 +287,10 @@ class Process:
                   "site": list(site_dirs())}
         if isolation == "sandbox":
             info_r, info_w = os.pipe()
-            config.update(workspace="/workspace")
-            argv = bwrap_prefix(workspace, info_w) + [python, "-I", "-S", "-B", "-u",
-                                                      "/opt/mlgrade/worker/main.py"]
             uid = worker_user(workspace, "sandbox")
+            config.update(workspace="/workspace")
+            argv = bwrap_prefix(workspace, info_w, uid) + [python, "-I", "-S", "-B", "-u",
+                                                           "/opt/mlgrade/worker/main.py"]
             cwd, home, pass_fds = "/", "/scratch", (*fds, info_w)
         else:
             uid = worker_user(workspace, isolation)
