@@ -80,23 +80,52 @@ def hidden_dirs() -> list[str]:
     return [PACKAGE_DIR] if any(PACKAGE_DIR.startswith(d + os.sep) for d in site_dirs()) else []
 
 
-@functools.cache
-def _runtime_reachable(uid: int) -> bool:
+def _runtime() -> list[str]:
+    """The folders a worker needs besides the workspace: Python, its packages, the worker."""
     python = os.path.realpath(sys.executable)
-    paths = [python, shutil.which("bwrap") or "/", WORKER_DIR, sys.base_prefix, *site_dirs()]
-    return all(reachable(p, uid) for p in paths) and bool(os.stat(python).st_mode & stat.S_IXOTH)
+    dirs = [os.path.realpath(sys.base_prefix), *site_dirs(), WORKER_DIR]
+    if not any(python.startswith(d + os.sep) for d in dirs):
+        dirs.append(os.path.dirname(python))
+    return dirs
 
 
 def worker_user(workspace: str, isolation: str = "process") -> int | None:
     """The uid to start a worker (or its bwrap) as: nobody when the grader is root and nobody
-    can reach the runtime and the workspace (and, for the sandbox, bwrap works as nobody);
-    else None: the grader's own user (in the sandbox, the worker's uid 65534 inside the
-    namespace is then that user outside it)."""
-    if os.geteuid() != 0 or not _runtime_reachable(NOBODY):
+    can read the runtime and the workspace, if need be through `views` (and the probe of that
+    isolation works as nobody); else None: the grader's own user (in the sandbox, the worker's
+    uid 65534 inside the namespace is then that user outside it)."""
+    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
         return None
-    if isolation == "sandbox" and not _bwrap_works(NOBODY):
+    if not all(readable_tree(d, NOBODY, deep=False) for d in _runtime()):
         return None
-    return NOBODY if workspace_reachable(workspace, NOBODY) else None
+    if not readable_tree(workspace, NOBODY):
+        return None
+    return NOBODY if _works_as_nobody(isolation) else None
+
+
+def views(workspace: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What a worker started by root as nobody must see again: (folder nobody cannot cross,
+    the needed folders below it).  In the worker's own mount namespace each such folder is
+    covered by an empty tmpfs (mode 755) on which the needed folders are bound again, so
+    nobody reaches them at their usual paths and nothing else below (see `_show`)."""
+    plan: dict[str, list[str]] = {}
+    for path in [*_runtime(), os.path.realpath(workspace)]:
+        blocked = _blocked(path, NOBODY)
+        if blocked and not any(path.startswith(p + os.sep) for p in plan.get(blocked, ())):
+            plan.setdefault(blocked, []).append(path)
+    return tuple((b, tuple(sorted(ps))) for b, ps in sorted(plan.items()))
+
+
+def _blocked(path: str, uid: int) -> str | None:
+    """The outermost folder above `path` that `uid` cannot cross (by mode bits), if any."""
+    parts = path.split(os.sep)
+    for i in range(2, len(parts)):
+        folder = os.sep.join(parts[:i])
+        st = os.stat(folder)
+        bit = stat.S_IXUSR if st.st_uid == uid else stat.S_IXOTH
+        if not st.st_mode & bit:
+            return folder
+    return None
 
 
 def reachable(path: str, uid: int) -> bool:
@@ -116,17 +145,26 @@ def reachable(path: str, uid: int) -> bool:
     return True
 
 
-def workspace_reachable(workspace: str, uid: int, most: int = 5000) -> bool:
-    """Whether `uid` can read the workspace and everything in it (False beyond `most` entries:
-    the grader's user then runs the worker, rather than one that may fail to read a file)."""
-    if not reachable(workspace, uid):
+def workspace_reachable(workspace: str, uid: int) -> bool:
+    """Whether `uid` can reach the workspace by its path and read everything in it."""
+    return reachable(workspace, uid) and readable_tree(workspace, uid)
+
+
+def readable_tree(folder: str, uid: int, deep: bool = True, most: int = 5000) -> bool:
+    """Whether `uid` can read `folder` and (if `deep`) everything in it (False beyond `most`
+    entries: the grader's user then runs the worker, rather than one that may fail to read)."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return False
+    if st.st_mode & (stat.S_IROTH | stat.S_IXOTH) != stat.S_IROTH | stat.S_IXOTH:
         return False
     seen = 0
-    for folder, dirs, files in os.walk(workspace):
+    for parent, dirs, files in os.walk(folder) if deep else ():
         for name in dirs + files:
             seen += 1
             try:
-                st = os.lstat(os.path.join(folder, name))
+                st = os.lstat(os.path.join(parent, name))
             except OSError:
                 return False
             need = stat.S_IROTH | (stat.S_IXOTH if stat.S_ISDIR(st.st_mode) else 0)
@@ -140,21 +178,26 @@ def sandbox_available() -> bool:
     """Whether bwrap can start this Python with numpy in the sandbox the workers use."""
     if not shutil.which("bwrap") or not sys.platform.startswith("linux"):
         return False
-    return _bwrap_works(None) or (os.geteuid() == 0 and _bwrap_works(NOBODY))
+    return _probe("sandbox", None) or (os.geteuid() == 0 and _works_as_nobody("sandbox"))
 
 
 @functools.cache
-def _bwrap_works(uid: int | None) -> bool:
-    """Whether bwrap, started as `uid` (None: as we are), runs Python with numpy."""
-    if uid is not None and (os.geteuid() != 0 or not _runtime_reachable(uid)):
-        return False
+def _works_as_nobody(isolation: str) -> bool:
+    return _probe(isolation, NOBODY)
+
+
+def _probe(isolation: str, uid: int | None) -> bool:
+    """Whether a worker's Python, started as `uid` (None: as we are), imports numpy."""
+    python = os.path.realpath(sys.executable)
+    code = f"import sys; sys.path[:0] = {list(site_dirs())!r}; import numpy"
     info_r, info_w = os.pipe()
-    probe = bwrap_prefix(WORKER_DIR, info_w, uid) + [
-        os.path.realpath(sys.executable), "-I", "-S", "-c",
-        f"import sys; sys.path[:0] = {list(site_dirs())!r}; import numpy"]
+    argv = [python, "-I", "-S", "-c", code]
+    if isolation == "sandbox":
+        argv = bwrap_prefix(WORKER_DIR, info_w, uid) + argv
+    plan = views(WORKER_DIR) if uid is not None else ()
     try:
-        done = subprocess.run(probe, capture_output=True, timeout=20, pass_fds=(info_w,),
-                              preexec_fn=_preexec(None, uid))
+        done = subprocess.run(argv, capture_output=True, timeout=20, pass_fds=(info_w,),
+                              cwd="/", preexec_fn=_preexec(None, uid, plan))
         return done.returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -241,16 +284,45 @@ def private_devices() -> str | None:
     return None
 
 
-def _preexec(cgroup: "cgroups.WorkerCgroup | None", uid: int | None):
-    """What the child does between fork and exec: join the worker's cgroup, then drop root."""
+def _preexec(cgroup: "cgroups.WorkerCgroup | None", uid: int | None, plan=()):
+    """What the child does between fork and exec: join the worker's cgroup, show the folders
+    of `plan` (see `views`), then drop root."""
     def run():
         if cgroup:
             cgroup.join()
+        if plan:
+            _show(plan)
         if uid is not None:
             os.setgroups([])
             os.setgid(uid)
             os.setuid(uid)
     return run if cgroup or uid is not None else None
+
+
+CLONE_NEWNS, MS_BIND, MS_REC, MS_PRIVATE = 0x20000, 0x1000, 0x4000, 0x40000
+MS_NOSUID, MS_NODEV = 0x2, 0x4
+
+
+def _show(plan) -> None:
+    """In a mount namespace of this (child) process's own: cover each blocking folder with a
+    small tmpfs and bind the needed folders below it again, at their own paths."""
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def mount(source, target, fstype, flags, data):
+        if libc.mount(source, target.encode(), fstype, flags, data) != 0:
+            raise OSError(ctypes.get_errno(), f"mount {target}")
+
+    if libc.unshare(CLONE_NEWNS) != 0:
+        raise OSError(ctypes.get_errno(), "unshare")
+    mount(b"none", "/", None, MS_REC | MS_PRIVATE, None)
+    os.umask(0o022)
+    for blocked, paths in plan:
+        fds = [os.open(p, os.O_PATH) for p in paths]
+        mount(b"tmpfs", blocked, b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=0755,size=65536")
+        for path, fd in zip(paths, fds, strict=True):
+            os.makedirs(path, exist_ok=True)
+            mount(f"/proc/self/fd/{fd}".encode(), path, None, MS_BIND | MS_REC, None)
+            os.close(fd)
 
 
 def worker_env(token: str) -> dict:
@@ -310,7 +382,8 @@ class Process:
             self.popen = subprocess.Popen(
                 argv + [json.dumps(config)], stdin=subprocess.DEVNULL, stdout=stdout,
                 stderr=subprocess.STDOUT, cwd=cwd, env=env, pass_fds=pass_fds,
-                start_new_session=True, preexec_fn=_preexec(self.cgroup, uid))
+                start_new_session=True,
+                preexec_fn=_preexec(self.cgroup, uid, views(workspace) if uid is not None else ()))
         except BaseException:
             if self.cgroup:
                 self.cgroup.remove()
@@ -442,11 +515,11 @@ def describe(isolation: str, limits: Limits, workspace: str) -> dict[str, str]:
 
 
 def _why_root(workspace: str, isolation: str) -> str:
-    if not _runtime_reachable(NOBODY):
+    if not all(readable_tree(d, NOBODY, deep=False) for d in _runtime()):
         return "the Python runtime is not readable by nobody"
-    if not workspace_reachable(workspace, NOBODY):
+    if not readable_tree(workspace, NOBODY):
         return "the workspace is not readable by nobody"
-    return "bwrap does not work as nobody here"
+    return f"{'bwrap' if isolation == 'sandbox' else 'Python'} does not start as nobody here"
 
 
 def gaps(isolation: str, workspace: str) -> str:
