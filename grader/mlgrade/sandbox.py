@@ -455,9 +455,19 @@ def descendants(roots: set[int]) -> list[int]:
 
 
 def tree_rss(pids: list[int]) -> int:
-    """Resident memory of these processes together, in bytes (shared pages counted twice)."""
+    """Memory of these processes together, in bytes: the sum of their proportional set sizes
+    (a page shared by n of them counts 1/n in each; resident size where Pss is unknown)."""
     page, total = os.sysconf("SC_PAGE_SIZE"), 0
     for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1]) << 10
+                        break
+            continue
+        except (OSError, ValueError, IndexError):
+            pass
         try:
             with open(f"/proc/{pid}/statm", "rb") as f:
                 total += int(f.read().split()[1]) * page
