@@ -12,9 +12,10 @@ from .outcomes import InfrastructureError, NotAttempted, StudentError
 from .worker import wire
 
 OUTPUT_CAP = 256 * 1024
-MAX_RESPAWNS = 50   # each costs its start-up time out of the exercise's budget
+MAX_RESPAWNS = 50   # workers started again after the student's code broke one
 GRACE = 0.8   # seconds left to an exercise's other functions after one timed out
 PREFETCH = 2  # workers started ahead: their start-up (~70 ms) overlaps the grading
+KEEP = 2      # workers of the latest exercises used, kept alive: a check may alternate them
 
 
 class OutputLog:
@@ -107,6 +108,7 @@ class Worker:
         self.buffer = b""
         self.next_id = 0
         self.ready: dict | None = None
+        self.restart = False      # replaces a worker that mlgrade stopped: import not charged
 
     def receive(self, deadline: float) -> dict:
         """The next reply line; raise StudentError on time-out or a dead worker."""
@@ -173,16 +175,16 @@ class Exercise:
         self.worker: Worker | None = None
         self.spent = 0.0
         self.budget = limits.timeout
-        self.spawned = 0
+        self.broken = 0           # workers discarded because of the student's code
+        self.evicted = False      # mlgrade stopped a worker that had imported the module
         self.fatal: StudentError | None = None
         self.timed_out: str | None = None
-        self.last_call: tuple | None = None   # (function, args) of the latest call
 
     def prefetch(self) -> None:
-        if self.worker is None and self.fatal is None and self.spawned <= MAX_RESPAWNS:
-            self.spawned += 1
+        if self.worker is None and self.fatal is None and self.broken <= MAX_RESPAWNS:
             self.worker = Worker(self.workspace, self.module, self.limits, self.log,
                                  self.isolation)
+            self.worker.restart, self.evicted = self.evicted, False
 
     def call(self, func: str, args: list, args_after: bool = False) -> Reply:
         """Call `func(*args)` in the worker; raise NotAttempted or StudentError."""
@@ -194,8 +196,11 @@ class Exercise:
         if self.worker is None:
             raise StudentError(t("msg.kept_crashing"), "crash")
         started = time.monotonic()
-        deadline = started + max(self.budget - self.spent, 0)
         try:
+            if self.worker.restart and self.worker.ready is None:
+                self.worker.start(started + self.limits.timeout)
+                started = time.monotonic()     # its import was charged the first time
+            deadline = started + max(self.budget - self.spent, 0)
             ready = self.worker.start(deadline)
             if not ready["ready"]:
                 self.fatal = failure(ready["error"], whole_module=True)
@@ -209,7 +214,8 @@ class Exercise:
             if exc.kind == "timeout":
                 exc = self.timeout(func)
             if exc.kind in ("timeout", "crash", "memory"):
-                self.discard()
+                self.broken += 1
+                self.close()
             raise exc from None
         finally:
             self.spent += time.monotonic() - started
@@ -234,7 +240,14 @@ class Exercise:
             raise NotAttempted(t("msg.not_implemented"))
         raise failure(reply)
 
-    def discard(self) -> None:
+    def evict(self) -> None:
+        """Stop the worker to bound the workers alive; no cost to the student."""
+        if self.worker is not None:
+            ready = self.worker.ready
+            self.evicted = bool(ready and ready.get("ready")) or self.worker.restart
+            self.close()
+
+    def close(self) -> None:
         if self.worker is not None:
             self.worker.close()
             self.worker = None
@@ -260,19 +273,27 @@ class Pool:
 
     def __init__(self, workspace: str, modules: list[str], limits: sandbox.Limits,
                  isolation: str):
+        self.workspace = workspace
         self.order = list(modules)
         self.isolation = isolation
         self.exercises = {m: Exercise(workspace, m, limits, isolation) for m in modules}
+        self.recent: list[str] = []     # modules by latest use, the latest last
+        self.frontier = -1              # the furthest module in order used so far
 
     def get(self, module: str) -> Exercise:
-        """The module's exercise; earlier workers stop, the next one starts."""
+        """The module's exercise.  The latest KEEP exercises' workers stay alive; moving
+        forward in order starts the next PREFETCH; all others stop (`evict`)."""
         index = self.order.index(module)
-        for done in self.order[:index]:
-            self.exercises[done].discard()
-        for upcoming in self.order[index + 1:index + 1 + PREFETCH]:
-            self.exercises[upcoming].prefetch()
+        self.recent = [m for m in self.recent if m != module][-(KEEP - 1):] + [module]
+        upcoming = self.order[index + 1:index + 1 + PREFETCH] if index > self.frontier else []
+        self.frontier = max(self.frontier, index)
+        for m, exercise in self.exercises.items():
+            if m not in self.recent and m not in upcoming:
+                exercise.evict()
+        for m in upcoming:
+            self.exercises[m].prefetch()
         return self.exercises[module]
 
     def close(self) -> None:
         for ex in self.exercises.values():
-            ex.discard()
+            ex.close()
