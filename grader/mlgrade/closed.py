@@ -41,7 +41,8 @@ class GradingFolder:
         self.copies: dict[str, str] = {}      # copy -> the instructor's original path
 
     def create(self) -> None:
-        """Write the folder; raise OSError if a checks folder cannot be copied."""
+        """Write the folder; raise OSError if a checks folder cannot be copied, ValueError
+        if it is the workspace itself."""
         import tempfile
 
         self.root = os.path.realpath(tempfile.mkdtemp(prefix="mlgrade-grading-"))
@@ -71,6 +72,8 @@ class GradingFolder:
         import shutil
 
         source = os.path.realpath(original)
+        if source == self.workspace:
+            raise ValueError(original)
         name = os.path.basename(source if os.path.isdir(source) else os.path.dirname(source))
         name = name.lstrip(".") or "checks"
         base, n = name, 1

@@ -45,6 +45,8 @@ def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int 
     try:
         try:
             folder.create()
+        except ValueError as exc:
+            raise ChecksError(t("sealprocess.checks_are_workspace", path=exc)) from None
         except OSError as exc:
             raise ChecksError(t("sealprocess.checks_unreadable", error=exc)) from None
         with pytest_environment(folder.root):
