@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import sandbox
+from .callbacks import Callbacks
 from .i18n import t
 from .outcomes import InfrastructureError, NotAttempted, StudentError
 from .worker import wire
@@ -103,6 +104,7 @@ class Worker:
         finally:
             for fd in (req_r, rep_w, out_w):
                 os.close(fd)
+        os.set_blocking(self.req_w, False)
         self.reader = threading.Thread(target=log.drain, args=(out_r,), daemon=True)
         self.reader.start()
         self.buffer = b""
@@ -144,16 +146,32 @@ class Worker:
         return self.ready
 
     def call(self, func: str, args: list, args_after: bool, deadline: float) -> dict:
+        """Call `func(*args)`; answer its callbacks (callbacks.py) until its reply."""
         self.next_id += 1
-        message = {"id": self.next_id, "func": func, "args": args, "args_after": args_after}
-        try:
-            os.write(self.req_w, wire.dumps(message))
-        except (BrokenPipeError, OSError):
-            raise StudentError(self.death(), kind="crash") from None
+        callbacks = Callbacks(self.next_id)
+        message = {"id": self.next_id, "func": func, "args": callbacks.hide(args),
+                   "args_after": args_after}
+        self.send(wire.dumps(message), deadline)
         while True:
             reply = self.receive(deadline)
-            if reply.get("id") == self.next_id:
+            if "callback" in reply:
+                self.send(wire.dumps(callbacks.answer(reply)), deadline)
+            elif reply.get("id") == self.next_id:
                 return reply
+
+    def send(self, data: bytes, deadline: float) -> None:
+        """Write to the worker's request pipe, giving up at the deadline (it may not read)."""
+        view = memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [self.req_w], [], left)[1]:
+                raise StudentError(t("msg.time_limit"), kind="timeout")
+            try:
+                view = view[os.write(self.req_w, view):]
+            except BlockingIOError:
+                continue
+            except OSError:
+                raise StudentError(self.death(), kind="crash") from None
 
     def close(self) -> None:
         self.process.kill()
@@ -202,8 +220,9 @@ class Exercise:
                 started = time.monotonic()     # its import was charged the first time
             deadline = started + max(self.budget - self.spent, 0)
             ready = self.worker.start(deadline)
-            if not ready["ready"]:
-                self.fatal = failure(ready["error"], whole_module=True)
+            if not ready.get("ready"):
+                error = ready.get("error")
+                self.fatal = failure(error if isinstance(error, dict) else {}, whole_module=True)
                 raise self.fatal
             return self.unpack(self.worker.call(func, args, args_after, deadline))
         except StudentError as exc:
