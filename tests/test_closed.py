@@ -190,3 +190,19 @@ def test_a_check_alternating_exercises_costs_the_student_nothing(workspace, tmp_
                    checks_dirs=[str(checks)], limits=Limits(timeout=1.0))
     assert all(e.score == e.max_score for e in report.exercises), [
         c.message for e in report.exercises for c in e.checks if not c.passed]
+
+
+def test_grading_in_order_starts_one_worker_per_exercise(workspace, monkeypatch):
+    """Workers started ahead are kept until used: none is stopped and started again."""
+    started = []
+    original = pool.Worker.__init__
+
+    def counting(self, workspace, module, *args):
+        started.append(module)
+        original(self, workspace, module, *args)
+
+    monkeypatch.setattr(pool.Worker, "__init__", counting)
+    modules = ["ex01_forward", "ex02_mse", "ex03_chain_rule", "ex05_sigmoid", "ex06_relu"]
+    report = grade(workspace(), modules=modules)
+    assert all(e.score == e.max_score for e in report.exercises)
+    assert sorted(started) == modules

@@ -300,12 +300,11 @@ class Pool:
         self.frontier = -1              # the furthest module in order used so far
 
     def get(self, module: str) -> Exercise:
-        """The module's exercise.  The latest KEEP exercises' workers stay alive; moving
-        forward in order starts the next PREFETCH; all others stop (`evict`)."""
-        index = self.order.index(module)
+        """The module's exercise.  The latest KEEP exercises' workers stay alive, and the
+        next PREFETCH after the furthest one used start; all others stop (`evict`)."""
         self.recent = [m for m in self.recent if m != module][-(KEEP - 1):] + [module]
-        upcoming = self.order[index + 1:index + 1 + PREFETCH] if index > self.frontier else []
-        self.frontier = max(self.frontier, index)
+        self.frontier = max(self.frontier, self.order.index(module))
+        upcoming = self.order[self.frontier + 1:self.frontier + 1 + PREFETCH]
         for m, exercise in self.exercises.items():
             if m not in self.recent and m not in upcoming:
                 exercise.evict()
