@@ -45,7 +45,7 @@ def spy(f):
             elif getattr(value, "__name__", None) in ("smooth", "cubic_form", "quad_grad",
                                                       "doc000_loss"):
                 name = value.__name__
-    for obj in gc.get_objects():
+    for obj in gc.get_objects() if not params else ():
         if isinstance(obj, dict) and ({"a", "c", "q"} <= obj.keys() or {"A", "g", "k"}
                                       <= obj.keys() or {"a", "w_star"} <= obj.keys()):
             params.update(obj)
