@@ -134,6 +134,21 @@ def test_pytest_variables_of_the_caller_change_nothing(workspace, tmp_path, monk
     assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in os.environ
 
 
+def test_the_current_directorys_ini_and_conftest_are_not_read(workspace, tmp_path,
+                                                           monkeypatch):
+    ws = workspace()
+    before = check_ids(grade(ws, modules=["ex05_sigmoid"]))
+    marker = tmp_path / "conftest-loaded"
+    here = write(tmp_path / "here", **{
+        "conftest.py": FORGING_CONFTEST.format(marker=str(marker)),
+        "pytest.ini": "[pytest]\naddopts = -k doc -p no:python\n",
+        "tox.ini": "[pytest]\naddopts = -k doc\n",
+        "pyproject.toml": "[tool.pytest.ini_options]\naddopts = '-k doc'\n"})
+    monkeypatch.chdir(here)
+    assert check_ids(grade(ws, modules=["ex05_sigmoid"])) == before
+    assert not marker.exists()
+
+
 def test_installed_pytest_plugins_are_not_autoloaded(workspace, tmp_path, monkeypatch):
     """A plugin installed with a `pytest11` entry point (a dist-info on sys.path)."""
     marker = tmp_path / "plugin-loaded"
