@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from mlgrade import callbacks, sandbox, testfns
+from mlgrade.worker import wire
 from mlgrade.catalog import ex12_descent
 from mlgrade.sandbox import Limits
 
@@ -199,3 +200,21 @@ def test_a_worker_that_asks_without_reading_costs_only_its_time(workspace, isola
     assert not any(c.passed for c in ex10.checks if c.function == "numerical_gradient")
     assert ex01.score == ex01.max_score
     assert elapsed < 2 * (limits.timeout + 1) + 8, elapsed
+
+
+def test_callback_arguments_are_validated_before_the_function_runs():
+    answers = callbacks.Callbacks(call_id=7)
+    hidden = answers.hide([wire.Callable("smooth", a=[1.0, 2.0], c=[1.0, 1.0], q=[0.0, 0.0])])
+    assert type(hidden[0]) is wire.Function and vars(hidden[0]) == {"number": 0}
+
+    def ask(*args, number=0, call=7):
+        return answers.answer({"callback": number, "call": call, "args": list(args)})
+
+    assert ask([0.0, 0.0]) == {"callback": True, "ok": True, "value": 0.0}
+    assert ask(np.array([np.pi / 2, 0.0]))["value"] == pytest.approx(1.0)
+    refused = [ask(np.array([1j, 0])), ask("1.0"), ask([1.0, "2"]), ask(None), ask({"x": 1}),
+               ask(np.zeros(callbacks.MAX_SIZE + 1)), ask([0.0, 0.0], [0.0, 0.0]),
+               ask([0.0, 0.0], number=1), ask([0.0, 0.0], call=6), ask([[1.0], [1.0, 2.0]]),
+               ask(wire.Unsupported("generator"))]
+    assert [r["ok"] for r in refused] == [False] * len(refused)
+    assert "complex128" in refused[0]["error"] and "generator" in refused[-1]["error"]
