@@ -50,9 +50,33 @@ def assert_quiet(function, *args, diagnosis: str | None = None) -> object:
     return reply.value
 
 
-def random_shape(rng: np.random.Generator, batch: bool | None = None) -> tuple:
-    """A shape for an elementwise function: (), (k,), or (n, k)."""
-    if batch is None:
-        return [(), (int(rng.integers(1, 9)),), tuple(int(v) for v in rng.integers(1, 7, 2))][
-            int(rng.integers(0, 3))]
-    return tuple(int(v) for v in rng.integers(2, 7, 2)) if batch else (int(rng.integers(1, 9)),)
+def shape_classes(rng: np.random.Generator, scalar: bool = True) -> dict[str, tuple]:
+    """One shape of each class an elementwise function accepts, on every seed.
+
+    A 0-d input (if `scalar`), a vector (k,), a batch of one (1, k) and a batch (n, k),
+    with n, k ≥ 2: the seed varies the sizes, never which classes are covered.
+    """
+    k, n = (int(v) for v in rng.integers(2, 7, size=2))
+    return {**({"0-d": ()} if scalar else {}), "1-D": (k,), "batch of one": (1, k),
+            "batch": (n, k)}
+
+
+def arg(value):
+    """An argument as the contract sends it: a 0-d value as a Python float, else an array."""
+    value = np.asarray(value)
+    return float(value) if value.ndim == 0 else value.astype(np.float64)
+
+
+def leaves_inputs_unchanged(exercise, function: str, draw) -> None:
+    """Register `inputs_unchanged_<function>`: it fails only if the call changes an argument.
+
+    Args:
+        draw: rng -> the arguments of one call.
+    """
+    from .spec import check
+
+    def run(student, rng):
+        assert_unchanged(getattr(student, function), *draw(rng))
+
+    run.__name__ = f"inputs_unchanged_{function}"
+    check(exercise, function)(run)

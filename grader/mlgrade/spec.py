@@ -64,8 +64,8 @@ class Case:
     args: tuple
     expected: object
     source: str = ""
-    rtol: float = 1e-6
-    atol: float = 1e-9
+    rtol: float = 1e-10
+    atol: float = 1e-12
     points: float = 1.0
     printed: object = None
     erratum: str | None = None
@@ -90,7 +90,7 @@ class Exercise:
         from .numeric import assert_matches, fmt_call
 
         def run(student, rng):
-            got = getattr(student, case.function)(*case.args)
+            got = getattr(student, case.function)(*as_inputs(case.args))
             assert_matches(got, case.expected, rtol=case.rtol, atol=case.atol,
                            printed=case.printed if case.erratum else None,
                            mistakes=case.mistakes)
@@ -98,9 +98,33 @@ class Exercise:
         doc = None
         if case.printed is not None:
             doc = Doc(case.source, case.printed, case.expected,
-                      fmt_call(case.function, case.args), case.erratum, case.remark)
+                      fmt_call(case.function, as_inputs(case.args)), case.erratum, case.remark)
         return Check(f"{self.module}.{case.function}.{case.name}", self.module, case.function,
                      case.name, run, case.points, "fixed", doc)
+
+
+def as_inputs(value):
+    """What a function is called with: lists of numbers as numpy arrays (float64, or int64
+    for all-int lists such as class labels), Python floats and ints as they are; tuples and
+    lists of other things (layers) item by item."""
+    if isinstance(value, tuple):
+        return tuple(as_inputs(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return value.astype(np.int64 if value.dtype.kind in "iu" else np.float64)
+    if isinstance(value, list):
+        flat = np.asarray(value, dtype=object).ravel() if _rectangular(value) else None
+        if flat is not None and len(flat) and all(isinstance(v, (int, float)) for v in flat):
+            ints = all(type(v) is int for v in flat)
+            return np.array(value, dtype=np.int64 if ints else np.float64)
+        return [as_inputs(v) for v in value]
+    return value
+
+
+def _rectangular(value: list) -> bool:
+    try:
+        return np.asarray(value, dtype=object).dtype == object and np.array(value).dtype != object
+    except ValueError:
+        return False
 
 
 def check(exercise: Exercise, function: str, points: float = 1.0, doc: Doc | None = None):

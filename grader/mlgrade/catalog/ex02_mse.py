@@ -2,7 +2,7 @@
 import numpy as np
 
 from mlgrade.numeric import assert_matches
-from mlgrade.probes import assert_unchanged, random_shape
+from mlgrade.probes import arg, leaves_inputs_unchanged, shape_classes
 from mlgrade.spec import Case, Exercise, check
 
 FOUR = ([1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0])   # document 003: four people, all predicted 0
@@ -15,25 +15,32 @@ EXERCISE = Exercise("ex02_mse", functions=("mse", "mae"), cases=[
 ])
 
 
-def draw(rng):
-    shape = random_shape(rng, batch=bool(rng.integers(0, 2)))
-    return rng.normal(size=shape), rng.normal(size=shape)
+def pairs(rng):
+    """(y_true, y_pred) of every shape class, and an all-zero pair."""
+    out = [(arg(rng.normal(size=s)), arg(rng.normal(size=s))) for s in shape_classes(rng).values()]
+    return out + [(np.zeros(3), np.zeros(3))]
 
 
 @check(EXERCISE, "mse")
-def random_batch(student, rng):
-    y, y_pred = draw(rng)
-    assert_matches(student.mse(y, y_pred), float(np.mean((y - y_pred) ** 2)),
-                   mistakes={"mse-sum-not-mean": float(np.sum((y - y_pred) ** 2))})
+def random_shapes(student, rng):
+    for y, y_pred in pairs(rng):
+        squares = (np.asarray(y) - y_pred) ** 2
+        assert_matches(student.mse(y, y_pred), float(np.mean(squares)),
+                       mistakes={"mse-sum-not-mean": float(np.sum(squares)),
+                                 "half-mse": float(np.mean(squares) / 2)})
 
 
 @check(EXERCISE, "mae")
-def random_batch_mae(student, rng):
-    y, y_pred = draw(rng)
-    assert_matches(assert_unchanged(student.mae, y, y_pred), float(np.mean(np.abs(y - y_pred))))
+def random_shapes_mae(student, rng):
+    for y, y_pred in pairs(rng):
+        errors = np.abs(np.asarray(y) - y_pred)
+        assert_matches(student.mae(y, y_pred), float(np.mean(errors)))
 
 
-@check(EXERCISE, "mse")
-def inputs_unchanged(student, rng):
-    y, y_pred = draw(rng)
-    assert_matches(assert_unchanged(student.mse, y, y_pred), float(np.mean((y - y_pred) ** 2)))
+def batch(rng):
+    shape = shape_classes(rng)["batch"]
+    return rng.normal(size=shape), rng.normal(size=shape)
+
+
+leaves_inputs_unchanged(EXERCISE, "mse", batch)
+leaves_inputs_unchanged(EXERCISE, "mae", batch)
