@@ -44,6 +44,13 @@ class Check:
     points: float = 1.0
     kind: str = "random"
     doc: Doc | None = None
+    params: dict = field(default_factory=dict)
+
+    def title(self) -> str:
+        """The check's name in the current language, its numbers filled from `params`."""
+        from .i18n import t
+
+        return t(f"{self.module}.checks.{self.name}", **self.params)
 
 
 @dataclass(frozen=True)
@@ -99,8 +106,10 @@ class Exercise:
         if case.printed is not None:
             doc = Doc(case.source, case.printed, case.expected,
                       fmt_call(case.function, as_inputs(case.args)), case.erratum, case.remark)
+        params = {"expected": show(case.expected), "printed": show(case.printed),
+                  **{f"a{i + 1}": show(a) for i, a in enumerate(as_inputs(case.args))}}
         return Check(f"{self.module}.{case.function}.{case.name}", self.module, case.function,
-                     case.name, run, case.points, "fixed", doc)
+                     case.name, run, case.points, "fixed", doc, params)
 
 
 def as_inputs(value):
@@ -127,14 +136,36 @@ def _rectangular(value: list) -> bool:
         return False
 
 
-def check(exercise: Exercise, function: str, points: float = 1.0, doc: Doc | None = None):
-    """Register `run(student, rng)` as a check of `exercise.function`: random, or fixed on `doc`."""
+def show(value, digits: int = 6) -> str:
+    """A number or an array as a check's name prints it: 6 significant digits, "−" for minus,
+    vectors as (a, b), matrices as [[a, b], [c, d]]."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    if isinstance(value, np.ndarray) and value.shape == (1,):
+        return show(value[0], digits)
+    if isinstance(value, (tuple, list)) or isinstance(value, np.ndarray) and value.ndim == 1:
+        return "(" + ", ".join(show(v, digits) for v in list(value)) + ")"
+    if isinstance(value, np.ndarray) and value.ndim == 2:
+        return "[" + ", ".join("[" + ", ".join(show(v, digits) for v in row) + "]"
+                               for row in np.asarray(value).tolist()) + "]"
+    if not isinstance(value, (int, float, np.number)):
+        return str(value)
+    return f"{float(value):.{digits}g}".replace("-", "−")
+
+
+def check(exercise: Exercise, function: str, points: float = 1.0, doc: Doc | None = None,
+          **params):
+    """Register `run(student, rng)` as a check of `exercise.function`: random, or fixed on `doc`.
+
+    `params` fill the placeholders of the check's name (numbers through `show`).
+    """
     assert function in exercise.functions, function
+    shown = {k: v if isinstance(v, str) else show(v) for k, v in params.items()}
 
     def register(run: Callable) -> Callable:
         exercise.checks.append(Check(f"{exercise.module}.{function}.{run.__name__}",
                                      exercise.module, function, run.__name__, run, points,
-                                     "fixed" if doc else "random", doc))
+                                     "fixed" if doc else "random", doc, shown))
         return run
 
     return register

@@ -20,7 +20,7 @@ def mse(y, y_pred):
 
 @check(EXERCISE, "linear_mse_grads", doc=Doc(
     "000", "dL/dw1 = dL/dw2 = dL/db = −5.2", "dL_dw = [-5.2, -5.2], dL_db = -5.2",
-    "linear_mse_grads(np.array([0.5, -0.3]), np.array([1.0, 1.0]), 0.2, 3.0)"))
+    "linear_mse_grads(np.array([0.5, -0.3]), np.array([1.0, 1.0]), 0.2, 3.0)"), grad=-5.2)
 def doc000_gradients(student, rng):
     w, x, b, y = DOC000
     dL_dw, dL_db = as_pair(student.linear_mse_grads(np.array(w), np.array(x), b, y))

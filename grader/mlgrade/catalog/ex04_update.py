@@ -102,27 +102,34 @@ def _aliased(ws) -> bool:
         for v in ws[1:])
 
 
+def shown(k: int) -> dict:
+    """The numbers of row k that the check's name shows."""
+    s = DOCUMENT[k]
+    return {"w1": s["w"][0], "w2": s["w"][1], "b": s["b"], "y_pred": s["y_pred"],
+            "loss": s["loss"], "eta": HOUSE[4], "k": k}
+
+
 def house(student, k: int) -> None:
     args = [np.array(HOUSE[0]), HOUSE[1], np.array(HOUSE[2]), *HOUSE[3:]]
     assert_history(student.train_linear(*args), DOCUMENT, [k], mistaken(*HOUSE), PRINTED)
 
 
-@check(EXERCISE, "train_linear", doc=row(0))
+@check(EXERCISE, "train_linear", doc=row(0), **shown(0))
 def doc000_initial_state(student, rng):
     house(student, 0)
 
 
-@check(EXERCISE, "train_linear", doc=row(1))
+@check(EXERCISE, "train_linear", doc=row(1), **shown(1))
 def doc000_one_update(student, rng):
     house(student, 1)
 
 
-@check(EXERCISE, "train_linear", doc=row(2))
+@check(EXERCISE, "train_linear", doc=row(2), **shown(2))
 def doc000_epoch_2(student, rng):
     house(student, 2)
 
 
-@check(EXERCISE, "train_linear", doc=row(3))
+@check(EXERCISE, "train_linear", doc=row(3), **shown(3))
 def doc000_epoch_3(student, rng):
     house(student, 3)
 

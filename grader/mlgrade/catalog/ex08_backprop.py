@@ -63,7 +63,7 @@ def doc003_printed() -> float:
 @check(EXERCISE, "backprop", doc=Doc(
     "003", f"∂h1/∂w1 = w1·f'(·) ⇒ dL/dw1 = {doc003_printed():.8g}", round(DOC_DW1, 8),
     "backprop([-2.0, 5.0], 1.0, ones(2, 2), zeros(2), ones(1, 2), zeros(1))['W1'][0, 0]",
-    erratum="doc003_backprop"))
+    erratum="doc003_backprop"), dw1=DOC_DW1, printed=doc003_printed())
 def doc003_dloss_dw1(student, rng):
     grads = grads_of(student.backprop(DOC_X, DOC_Y, *DOC_P.values()))
     W1 = grads["W1"]
