@@ -6,6 +6,7 @@ implementations) directly, with what a worker would send and receive: arguments 
 results go through the wire format, so a result arrives exactly as from a worker.
 Never use this for student code: it runs it unsandboxed.
 """
+import copy
 import types
 import warnings
 
@@ -28,14 +29,21 @@ def _resolve(value):
     return value
 
 
+def _through(value, wire_format: bool):
+    """What the other side receives: through the wire format, or (faster) a deep copy."""
+    if wire_format:
+        return wire.loads(wire.dumps({"v": value}))["v"]
+    return copy.deepcopy(value)
+
+
 class Function:
     """One function, called as a worker would call it."""
 
-    def __init__(self, name: str, func):
-        self.name, self.func = name, func
+    def __init__(self, name: str, func, wire_format: bool = True):
+        self.name, self.func, self.wire_format = name, func, wire_format
 
     def reply(self, *args, args_after: bool = False) -> Reply:
-        sent = [_resolve(a) for a in wire.loads(wire.dumps({"a": list(args)}))["a"]]
+        sent = [_resolve(a) for a in _through(list(args), self.wire_format)]
         with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn",
                                                                          under="ignore"):
             warnings.simplefilter("always")
@@ -47,7 +55,7 @@ class Function:
                 raise StudentError(f"{type(exc).__name__}: {exc}", "exception") from exc
         message = {"value": value,
                    "after": [None if callable(a) else a for a in sent] if args_after else []}
-        back = wire.loads(wire.dumps(message))
+        back = _through(message, self.wire_format)
         return Reply(back["value"], [f"{w.category.__name__}: {w.message}" for w in caught],
                      back["after"])
 
@@ -58,24 +66,29 @@ class Function:
 class Module:
     """Attribute access to the functions of a Python module or a namespace."""
 
-    def __init__(self, functions):
-        self._functions = functions
+    def __init__(self, functions, wire_format: bool = True):
+        self._functions, self._wire_format = functions, wire_format
 
     def __getattr__(self, name: str) -> Function:
         if name.startswith("_"):
             raise AttributeError(name)
-        return Function(name, getattr(self._functions, name))
+        return Function(name, getattr(self._functions, name), self._wire_format)
 
 
 def namespace(**functions) -> types.SimpleNamespace:
     return types.SimpleNamespace(**functions)
 
 
-def run(check: Check, functions, seed: int) -> BaseException | None:
-    """Run one check on `functions` (a module or namespace); None if it passes."""
+def run(check: Check, functions, seed: int, wire_format: bool = True) -> BaseException | None:
+    """Run one check on `functions` (a module or namespace); None if it passes.
+
+    Args:
+        wire_format: send values through the wire format as a worker does (False: deep
+            copies, faster, for implementations whose results are plain arrays and floats).
+    """
     token = SUBJECT.set(check.function)
     try:
-        check.run(Module(functions), rng_for(seed, check.id))
+        check.run(Module(functions, wire_format), rng_for(seed, check.id))
     except (AssertionError, StudentError, NotAttempted) as exc:
         return exc
     finally:
