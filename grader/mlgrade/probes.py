@@ -62,9 +62,11 @@ def shape_classes(rng: np.random.Generator, scalar: bool = True) -> dict[str, tu
 
 
 def arg(value):
-    """An argument as the contract sends it: a 0-d value as a Python float, else an array."""
-    value = np.asarray(value)
-    return float(value) if value.ndim == 0 else value.astype(np.float64)
+    """An array argument as the contract sends it: a float64 array, or for a 0-d value a
+    np.float64, which is a Python float (a subclass) that also has the array methods
+    (.astype, .max, …) that the hints teach."""
+    value = np.asarray(value, dtype=np.float64)
+    return value[()] if value.ndim == 0 else value
 
 
 def leaves_inputs_unchanged(exercise, function: str, draw) -> None:
