@@ -64,6 +64,12 @@ def _kind(value) -> str:
     return type(value).__name__
 
 
+def _odd_dtype(value) -> str | None:
+    """The `object-dtype` diagnosis for an object array that holds other things than numbers."""
+    return "object-dtype" if isinstance(value, Unsupported) and "dtype object" in \
+        value.type_name else None
+
+
 def _is_real(item) -> bool:
     return isinstance(item, (numbers.Real, np.number)) and not isinstance(item, (bool, np.bool_))
 
@@ -100,7 +106,8 @@ def as_float(got, what: str | None = None) -> float:
         return float(got)
     if isinstance(got, np.ndarray):
         raise Incorrect(t("msg.want_float_got_array", what=what, shape=got.shape))
-    raise Incorrect(t("msg.want_float_got", what=what, kind=_kind(got)))
+    raise Incorrect(t("msg.want_float_got", what=what, kind=_kind(got)),
+                    diagnosis=_odd_dtype(got))
 
 
 def as_array(got, shape: tuple | None = None, what: str | None = None) -> np.ndarray:
@@ -110,7 +117,8 @@ def as_array(got, shape: tuple | None = None, what: str | None = None) -> np.nda
         raise Incorrect(t("msg.returned_none", what=what))
     if not isinstance(got, (list, tuple, np.ndarray, numbers.Real, np.number)) or isinstance(
             got, (bool, np.bool_)):
-        raise Incorrect(t("msg.want_array_got", what=what, kind=_kind(got)))
+        raise Incorrect(t("msg.want_array_got", what=what, kind=_kind(got)),
+                        diagnosis=_odd_dtype(got))
     try:
         arr = np.asarray(got)
     except ValueError:
