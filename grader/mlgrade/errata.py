@@ -18,7 +18,7 @@ def rows() -> list[dict]:
                         "name": c.title(), "inputs": c.doc.inputs,
                         "printed": show(c.doc.printed), "correct": show(c.doc.correct),
                         "erratum": c.doc.erratum is not None,
-                        "reason": t(f"errata.{reason}") if reason else None})
+                        "reason": t(f"errata.{reason}", **c.params) if reason else None})
     return sorted(out, key=lambda r: r["document"])
 
 

@@ -64,6 +64,7 @@ class Case:
             to `printed` then gets the `document-erratum` diagnosis.
         remark: key of a note on a slip that leaves the number right.
         mistakes: {mistake id: what that mistake returns here}, to name it.
+        params: further numbers that the check's name or erratum shows, by placeholder.
     """
 
     name: str
@@ -78,6 +79,7 @@ class Case:
     erratum: str | None = None
     remark: str | None = None
     mistakes: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -107,7 +109,8 @@ class Exercise:
             doc = Doc(case.source, case.printed, case.expected,
                       fmt_call(case.function, as_inputs(case.args)), case.erratum, case.remark)
         params = {"expected": show(case.expected), "printed": show(case.printed),
-                  **{f"a{i + 1}": show(a) for i, a in enumerate(as_inputs(case.args))}}
+                  **{f"a{i + 1}": show(a) for i, a in enumerate(as_inputs(case.args))},
+                  **{k: show(v) for k, v in case.params.items()}}
         return Check(f"{self.module}.{case.function}.{case.name}", self.module, case.function,
                      case.name, run, case.points, "fixed", doc, params)
 

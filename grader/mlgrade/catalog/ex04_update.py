@@ -105,8 +105,10 @@ def _aliased(ws) -> bool:
 def shown(k: int) -> dict:
     """The numbers of row k that the check's name shows."""
     s = DOCUMENT[k]
+    w, b, x, y, lr, _ = HOUSE
     return {"w1": s["w"][0], "w2": s["w"][1], "b": s["b"], "y_pred": s["y_pred"],
-            "loss": s["loss"], "eta": HOUSE[4], "k": k}
+            "loss": s["loss"], "eta": lr, "k": k, "y": y, "factor": 1 - 2 * lr * np.dot(x, x)
+            - 2 * lr, "y_pred_2": DOCUMENT[2]["y_pred"], "printed_y_pred_2": PRINTED[2]["y_pred"]}
 
 
 def house(student, k: int) -> None:

@@ -35,7 +35,8 @@ EXERCISE = Exercise("ex07_network", functions=("dense", "forward"), cases=[
     Case("doc003_hidden_layer", "dense", ([-2.0, 5.0], *ONES[0]), np.full(2, SIGMA(3.0)), "003",
          printed=np.array([0.952, 0.952])),
     Case("doc003_output", "forward", ([-2.0, 5.0], ONES), np.array([SIGMA(2 * SIGMA(3.0))]),
-         "003", printed=np.array([0.721]), erratum="doc003_output"),
+         "003", printed=np.array([0.721]), erratum="doc003_output",
+         params={"z": 2 * SIGMA(3.0), "sigma_h1": SIGMA(SIGMA(3.0))}),
     # the weights are those of Hung-yi Lee's lecture (its figure is lost); 004 prints 2 digits
     Case("doc004_network_x1", "forward", ([1.0, -1.0], LEE), lee([1.0, -1.0]), "004",
          printed=np.array([0.62, 0.83])),

@@ -10,7 +10,8 @@ from mlgrade.worker.wire import Callable
 EXERCISE = Exercise("ex12_descent", functions=("step_fixed", "step_sign", "step_gd",
                                                "gradient_descent"), cases=[
     # document 001: best w is 0.8, w is 1, the fixed step 0.5 jumps past it to 0.5
-    Case("doc001_fixed_step_overshoots", "step_fixed", (1.0, 0.5), 0.5, "001", printed=0.5),
+    Case("doc001_fixed_step_overshoots", "step_fixed", (1.0, 0.5), 0.5, "001", printed=0.5,
+         params={"best": 0.8}),
     Case("doc001_sign_of_slope", "step_sign", ([1.0, 0.5], [3.0, -0.2], 0.1),
          np.array([0.9, 0.6]), "001"),
     Case("doc000_gd_step", "step_gd", (0.5, -5.2, 0.1), 1.02, "000", printed=1.02),

@@ -5,17 +5,20 @@ from mlgrade.numeric import as_float, as_pair, assert_gradient
 from mlgrade.probes import leaves_inputs_unchanged
 from mlgrade.spec import Case, Exercise, check
 
-EXERCISE = Exercise("ex13_sigmoid_neuron", functions=("sigmoid_neuron_grads",),
-                    cases=[
-    Case("doc002_toy_data", "sigmoid_neuron_grads", (0.0, 0.0, [0.5, 2.5], [0.2, 0.9]),
-         (-0.2125, -0.025), "002"),
-])
-
 
 def loss(w, b, x, y) -> float:
     """L = ½ Σ (σ(w x + b) − y)²."""
     f = 0.5 * (1 + np.tanh(0.5 * (w * x + b)))
     return float(0.5 * np.sum((f - y) ** 2))
+
+
+TOY_X, TOY_Y = [0.5, 2.5], [0.2, 0.9]       # the CS7015 toy data that document 002 uses
+EXERCISE = Exercise("ex13_sigmoid_neuron", functions=("sigmoid_neuron_grads",),
+                    cases=[
+    Case("doc002_toy_data", "sigmoid_neuron_grads", (0.0, 0.0, TOY_X, TOY_Y),
+         (-0.2125, -0.025), "002",
+         params={"loss": loss(0.0, 0.0, np.array(TOY_X), np.array(TOY_Y))}),
+])
 
 
 @check(EXERCISE, "sigmoid_neuron_grads", points=2)
