@@ -6,7 +6,7 @@ tests/independent.py, and reports every failure: a false failure of correct code
 
 Usage:
     python tests/sweep.py --seeds 20000            # the full sweep (single process)
-    python tests/sweep.py --seeds 200 --start 5000 --only ex09_softmax
+    python tests/sweep.py --seeds 200 --start 5000 --only ex09_softmax,ex08_backprop
 Exit status 1 if any check failed on any seed.
 """
 import argparse
@@ -33,13 +33,15 @@ def implementations(module: str) -> dict:
 
 
 def sweep(seeds: range, only: str | None = None, out=None) -> list[tuple]:
-    """[(implementation, check id, seed, message)] of every failure."""
+    """[(implementation, check id, seed, message)] of every failure.
+
+    Exercises run in the order of `only` ("ex09_softmax,ex08_backprop"), else catalog order.
+    """
     from mlgrade import catalog, inprocess
 
     failures = []
-    for exercise in catalog.exercises():
-        if only and exercise.module != only:
-            continue
+    for module in only.split(",") if only else catalog.MODULES:
+        exercise = catalog.get(module)
         impls = implementations(exercise.module)
         for check in exercise.all_checks():
             started = time.monotonic()
@@ -61,7 +63,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=1000)
     parser.add_argument("--start", type=int, default=0)
-    parser.add_argument("--only", help="one exercise module, e.g. ex09_softmax")
+    parser.add_argument("--only", help="exercise modules in the order to sweep them, "
+                        "e.g. ex09_softmax,ex08_backprop")
     args = parser.parse_args()
     started = time.monotonic()
     failures = sweep(range(args.start, args.start + args.seeds), args.only, out=sys.stdout)
