@@ -6,11 +6,22 @@ from mlgrade.probes import arg, leaves_inputs_unchanged, shape_classes
 from mlgrade.spec import Case, Exercise, check
 
 FOUR = ([1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0])   # document 003: four people, all predicted 0
+
+
+def wrong(y, y_pred) -> dict:
+    """What the named mistakes of mse return for these inputs."""
+    squares = (np.asarray(y) - np.asarray(y_pred)) ** 2
+    return {"mse-sum-not-mean": float(np.sum(squares)), "half-mse": float(np.mean(squares)) / 2}
+
+
 EXERCISE = Exercise("ex02_mse", functions=("mse", "mae"), cases=[
-    Case("doc000_loss", "mse", (3.0, 0.4), 6.76, "000", printed=6.76),
-    Case("doc000_loss_after_one_update", "mse", (3.0, 1.96), 1.0816, "000", printed=1.08),
-    Case("doc003_mse", "mse", FOUR, 0.5, "003", printed=0.5, remark="doc003_mse_typo"),
-    Case("doc002_toy_loss", "mse", ([0.2, 0.9], [0.5, 0.5]), 0.125, "002"),
+    Case("doc000_loss", "mse", (3.0, 0.4), 6.76, "000", printed=6.76, mistakes=wrong(3.0, 0.4)),
+    Case("doc000_loss_after_one_update", "mse", (3.0, 1.96), 1.0816, "000", printed=1.08,
+         mistakes=wrong(3.0, 1.96)),
+    Case("doc003_mse", "mse", FOUR, 0.5, "003", printed=0.5, remark="doc003_mse_typo",
+         mistakes=wrong(*FOUR)),
+    Case("doc002_toy_loss", "mse", ([0.2, 0.9], [0.5, 0.5]), 0.125, "002",
+         mistakes=wrong([0.2, 0.9], [0.5, 0.5])),
     Case("mae_of_doc003_data", "mae", FOUR, 0.5, "003"),
 ])
 
@@ -25,9 +36,7 @@ def pairs(rng):
 def random_shapes(student, rng):
     for y, y_pred in pairs(rng):
         squares = (np.asarray(y) - y_pred) ** 2
-        assert_matches(student.mse(y, y_pred), float(np.mean(squares)),
-                       mistakes={"mse-sum-not-mean": float(np.sum(squares)),
-                                 "half-mse": float(np.mean(squares) / 2)})
+        assert_matches(student.mse(y, y_pred), float(np.mean(squares)), mistakes=wrong(y, y_pred))
 
 
 @check(EXERCISE, "mae")
