@@ -28,10 +28,13 @@ def namespace(module: str, source: str = "", replaced=()) -> types.SimpleNamespa
     return types.SimpleNamespace(**{f: scope[f] for f in catalog.get(module).functions})
 
 
-def verdicts(module: str, functions, seed: int) -> dict[str, tuple]:
-    """{check id: (passed, wrong value?, diagnosis id)} of every check of `module`."""
+def verdicts(module: str, functions, seed: int, only=None) -> dict[str, tuple]:
+    """{check id: (passed, wrong value?, diagnosis id)} of the checks of `module` (of the
+    functions `only`, if given)."""
     out = {}
     for check in catalog.get(module).all_checks():
+        if only and check.function not in only:
+            continue
         exc = inprocess.run(check, functions, seed, wire_format=False)
         out[check.id] = (exc is None, isinstance(exc, Incorrect),
                          getattr(exc, "diagnosis", None))
@@ -51,8 +54,9 @@ def test_wrong_code_gets_the_same_verdict_on_every_seed(name):
         assert diagnosis in failed.values(), failed
     if name != "mutates-input":    # "does not change its arguments" fails only for that
         assert not any("inputs_unchanged" in cid and first[cid][1] for cid in failed), failed
+    mine = {cid: v for cid, v in first.items() if cid.split(".")[1] in replaced}
     for seed in SEEDS[1:]:
-        assert verdicts(module, functions, seed) == first, f"{name}: seed {seed} differs"
+        assert verdicts(module, functions, seed, replaced) == mine, f"{name}: seed {seed}"
 
 
 def test_reference_and_independent_code_pass_a_sample_of_seeds():

@@ -184,4 +184,30 @@ def relu(z):
         return z
     return max(z, 0.0)
 """, "mutates-input"),
+    "object-dtype": (("relu",), """
+def relu(z):                                   # an object array of arrays, not of numbers
+    return np.frompyfunc(lambda v: np.array([max(v, 0.0)]), 1, 1)(z)
+""", "object-dtype"),
+    # wrong for one input class only: every seed covers it, so every seed fails it
+    "batch-of-one-squeezed": (("softmax_cross_entropy_grad",), """
+def softmax_cross_entropy_grad(z, y):
+    P = np.atleast_2d(softmax(z)).copy()
+    y = np.atleast_1d(y)
+    P[np.arange(len(y)), y] -= 1
+    return np.squeeze(P / len(y))              # (1, k) comes back as (k,)
+""", None),
+    "no-0d-input": (("relu",), """
+def relu(z):
+    out = z.copy()
+    out[out < 0] = 0                           # item assignment: fails on a 0-d value
+    return out
+""", None),
+    "one-sample-only": (("predict",), """
+def predict(w, x, b):
+    return sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b
+""", None),
+    "both-zero-not-handled": (("relative_error",), """
+def relative_error(a, b):
+    return np.max(np.abs(a - b) / (np.abs(a) + np.abs(b)))   # 0/0 = nan where both are 0
+""", None),
 }

@@ -47,8 +47,7 @@ def random_shapes_mae(student, rng):
 
 
 def batch(rng):
-    shape = shape_classes(rng)["batch"]
-    return rng.normal(size=shape), rng.normal(size=shape)
+    return rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
 
 
 leaves_inputs_unchanged(EXERCISE, "mse", batch)

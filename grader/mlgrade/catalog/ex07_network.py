@@ -115,7 +115,12 @@ def random_deep_network(student, rng):
         assert_matches(student.forward(x, layers), a, scale=size)
 
 
+def fixed_layers(rng) -> list:
+    return [(rng.normal(size=(m, n)), rng.normal(size=m), a)
+            for (m, n), a in zip(((4, 2), (5, 4), (2, 5)), ACT, strict=True)]
+
+
 leaves_inputs_unchanged(EXERCISE, "dense",
-                        lambda rng: (rng.normal(size=(3, 2)), *layer(rng, 2, "relu")))
+                        lambda rng: (rng.normal(size=(3, 2)), *fixed_layers(rng)[0]))
 leaves_inputs_unchanged(EXERCISE, "forward",
-                        lambda rng: (rng.normal(size=(3, 2)), network(rng, 2)))
+                        lambda rng: (rng.normal(size=(3, 2)), fixed_layers(rng)))
