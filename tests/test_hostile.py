@@ -13,7 +13,6 @@ import pytest
 
 from mlgrade import catalog, sandbox
 from mlgrade.cli import cli
-from mlgrade.i18n import t
 from mlgrade.outcomes import Status
 from mlgrade.sandbox import Limits
 
@@ -93,10 +92,7 @@ def test_missing_function_fails_only_its_checks(workspace):
 def test_wrong_return_types(workspace, returned, says):
     _, ex = run(workspace, "ex01_forward",
                 f"import numpy as np\ndef predict(w, x, b):\n    return {returned}\n")
-    # every value check fails; only "does not change its arguments" holds, and says so
-    assert [c.name for c in ex.checks if c.passed] == [t("ex01_forward.checks."
-                                                         "inputs_unchanged_predict")]
-    assert says in messages(ex), messages(ex)
+    assert ex.score == 0 and says in messages(ex), messages(ex)
 
 
 def test_objects_that_equal_anything(workspace):
@@ -199,8 +195,8 @@ def test_output_floods_are_capped_and_shown_under_failing_checks(workspace):
         import sys
         import numpy as np
         def mse(y_true, y_pred):
-            sys.stdout.write("x" * 30_000_000)
-            sys.stderr.write("y" * 30_000_000)
+            sys.stdout.write("x" * 10_000_000)   # per call; mse is called 10 times
+            sys.stderr.write("y" * 10_000_000)
             print("debug: computing mse")
             return float(np.mean((np.asarray(y_true) - np.asarray(y_pred)) ** 2))
         def mae(y_true, y_pred):

@@ -69,16 +69,23 @@ def arg(value):
     return value[()] if value.ndim == 0 else value
 
 
-def leaves_inputs_unchanged(exercise, function: str, draw) -> None:
-    """Register `inputs_unchanged_<function>`: it fails only if the call changes an argument.
+def leaves_inputs_unchanged(exercise, function: str, draw, verify) -> None:
+    """Register `inputs_unchanged_<function>`: the right result, arguments left unchanged.
+
+    A changed argument fails it with the `mutates-input` diagnosis before its value is
+    looked at; a wrong value fails it too (so that code returning anything does not earn
+    this check's points), and its name says both.
 
     Args:
-        draw: rng -> the arguments of one call.
+        draw: rng -> the arguments of one call (fixed shapes: whether a wrong function
+            raises must not depend on the seed).
+        verify: (value, args) -> None, raises `Incorrect` for a wrong value.
     """
     from .spec import check
 
     def run(student, rng):
-        assert_unchanged(getattr(student, function), *draw(rng))
+        args = draw(rng)
+        verify(assert_unchanged(getattr(student, function), *args), args)
 
     run.__name__ = f"inputs_unchanged_{function}"
     check(exercise, function)(run)

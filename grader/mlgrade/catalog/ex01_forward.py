@@ -42,4 +42,5 @@ def random_batch(student, rng):
 
 # (fixed shapes: whether a wrong function raises must not depend on the seed)
 leaves_inputs_unchanged(EXERCISE, "predict",
-                        lambda rng: (rng.normal(size=3), rng.normal(size=(4, 3)), 0.5))
+                        lambda rng: (rng.normal(size=3), rng.normal(size=(4, 3)), 0.5),
+                        lambda got, a: assert_matches(got, a[1] @ a[0] + a[2], scale=scale(*a)))

@@ -68,8 +68,19 @@ def random_batch(student, rng):
         check_linear(student, rng, rows)
 
 
+def verify_linear(got, args) -> None:
+    """(dL_dw, dL_db) of a batch, judged on the size of their terms."""
+    w, x, b, y = args
+    g = 2 * (x @ w + b - y) / np.size(y)
+    size = 2 * (np.abs(x) @ np.abs(w) + abs(b) + np.abs(y)) / np.size(y)
+    dL_dw, dL_db = as_pair(got)
+    assert_matches(dL_dw, g @ x, what="dL_dw", scale=size @ np.abs(x))
+    assert_matches(dL_db, float(np.sum(g)), what="dL_db", scale=float(np.sum(size)))
+
+
 leaves_inputs_unchanged(EXERCISE, "mse_grad_pred",
-                        lambda rng: (rng.normal(size=(3, 2)), rng.normal(size=(3, 2))))
+                        lambda rng: (rng.normal(size=(3, 2)), rng.normal(size=(3, 2))),
+                        lambda got, a: assert_matches(got, (a[1] - a[0]) / 3))
 leaves_inputs_unchanged(EXERCISE, "linear_mse_grads",
                         lambda rng: (rng.normal(size=3), rng.normal(size=(4, 3)),
-                                     float(rng.normal()), rng.normal(size=4)))
+                                     float(rng.normal()), rng.normal(size=4)), verify_linear)

@@ -176,7 +176,10 @@ def random_batch(student, rng):
 
 
 leaves_inputs_unchanged(EXERCISE, "sgd_update",
-                        lambda rng: (rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), 0.1))
+                        lambda rng: (rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), 0.1),
+                        lambda got, a: assert_matches(got, a[0] - a[2] * a[1],
+                                                      scale=np.abs(a[0]) + np.abs(a[1])))
 leaves_inputs_unchanged(EXERCISE, "train_linear",
                         lambda rng: (rng.normal(size=3), 0.5, rng.normal(size=(4, 3)),
-                                     rng.normal(size=4), 0.05, 2))
+                                     rng.normal(size=4), 0.05, 2),
+                        lambda got, a: assert_history(got, reference(*a), [0, 1, 2], mistaken(*a)))

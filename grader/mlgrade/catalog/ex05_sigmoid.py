@@ -65,5 +65,7 @@ def large_inputs_no_overflow_grad(student, rng):
                    mistakes={"sigmoid-grad-of-preactivation": z * (1 - z)})
 
 
-leaves_inputs_unchanged(EXERCISE, "sigmoid", lambda rng: (rng.normal(size=(3, 4)),))
-leaves_inputs_unchanged(EXERCISE, "sigmoid_grad", lambda rng: (rng.normal(size=(3, 4)),))
+leaves_inputs_unchanged(EXERCISE, "sigmoid", lambda rng: (rng.normal(size=(3, 4)),),
+                        lambda got, a: assert_matches(got, sigma(a[0])))
+leaves_inputs_unchanged(EXERCISE, "sigmoid_grad", lambda rng: (rng.normal(size=(3, 4)),),
+                        lambda got, a: assert_matches(got, sigma(a[0]) * sigma(-a[0])))

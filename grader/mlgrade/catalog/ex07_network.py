@@ -120,7 +120,15 @@ def fixed_layers(rng) -> list:
             for (m, n), a in zip(((4, 2), (5, 4), (2, 5)), ACT, strict=True)]
 
 
+def verify_forward(got, args) -> None:
+    a, size = args[0], np.abs(args[0])
+    for W, b, activation in args[1]:
+        a, size = dense(a, W, b, activation), scale(size, W, b)
+    assert_matches(got, a, scale=size)
+
+
 leaves_inputs_unchanged(EXERCISE, "dense",
-                        lambda rng: (rng.normal(size=(3, 2)), *fixed_layers(rng)[0]))
+                        lambda rng: (rng.normal(size=(3, 2)), *fixed_layers(rng)[0]),
+                        lambda got, a: verify_forward(got, (a[0], [a[1:]])))
 leaves_inputs_unchanged(EXERCISE, "forward",
-                        lambda rng: (rng.normal(size=(3, 2)), fixed_layers(rng)))
+                        lambda rng: (rng.normal(size=(3, 2)), fixed_layers(rng)), verify_forward)

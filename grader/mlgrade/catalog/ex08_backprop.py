@@ -84,8 +84,15 @@ def random_network(rng, rows: int | None):
 
 def assert_backprop(student, rng, rows: int | None) -> None:
     x, y, p = random_network(rng, rows)
-    grads = grads_of(student.backprop(x, y, *p.values()))
-    wrong = mistaken(x, y, *p.values())
+    verify(student.backprop(x, y, *p.values()), (x, y, *p.values()))
+
+
+def verify(got, args) -> None:
+    """Every gradient of `got` agrees with central differences of the loss at `args`."""
+    x, y, *params = args
+    p = dict(zip(NAMES, params, strict=True))
+    grads = grads_of(got)
+    wrong = mistaken(x, y, *params)
     for name in NAMES:
         def f(v, name=name):
             return loss(x, y, **{**p, name: v})
@@ -107,4 +114,4 @@ def random_batch(student, rng):
 leaves_inputs_unchanged(EXERCISE, "backprop",
                         lambda rng: (rng.normal(size=(3, 2)), rng.uniform(size=(3, 2)),
                                      rng.normal(size=(4, 2)), rng.normal(size=4),
-                                     rng.normal(size=(2, 4)), rng.normal(size=2)))
+                                     rng.normal(size=(2, 4)), rng.normal(size=2)), verify)

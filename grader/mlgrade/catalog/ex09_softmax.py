@@ -122,7 +122,10 @@ def fixed(rng):
     return rng.normal(size=(3, 4)), rng.integers(0, 4, size=3)
 
 
-leaves_inputs_unchanged(EXERCISE, "softmax", lambda rng: (fixed(rng)[0],))
+leaves_inputs_unchanged(EXERCISE, "softmax", lambda rng: (fixed(rng)[0],),
+                        lambda got, a: assert_matches(got, softmax(a[0])))
 leaves_inputs_unchanged(EXERCISE, "cross_entropy",
-                        lambda rng: (lambda z, y: (softmax(z), y))(*fixed(rng)))
-leaves_inputs_unchanged(EXERCISE, "softmax_cross_entropy_grad", fixed)
+                        lambda rng: (lambda z, y: (softmax(z), y))(*fixed(rng)),
+                        lambda got, a: assert_matches(got, cross_entropy(*a)))
+leaves_inputs_unchanged(EXERCISE, "softmax_cross_entropy_grad", fixed,
+                        lambda got, a: assert_matches(got, grad(*a)))

@@ -102,8 +102,14 @@ def random_arrays(student, rng):
         assert_matches(student.relative_error(x, y), rel(x, y))
 
 
+def verify_central(got, args) -> None:
+    p = {k: np.array(v) for k, v in args[0].params.items()}
+    assert_matches(got, central(args[1], 1e-5, **p), rtol=0.0, atol=tolerance(args[1], 1e-5, **p))
+
+
 leaves_inputs_unchanged(EXERCISE, "numerical_gradient",
                         lambda rng: (Callable("smooth", **smooth_params(rng, (2, 3))),
-                                     rng.normal(size=(2, 3))))
+                                     rng.normal(size=(2, 3))), verify_central)
 leaves_inputs_unchanged(EXERCISE, "relative_error",
-                        lambda rng: (rng.normal(size=4), rng.normal(size=4)))
+                        lambda rng: (rng.normal(size=4), rng.normal(size=4)),
+                        lambda got, a: assert_matches(got, rel(*a)))

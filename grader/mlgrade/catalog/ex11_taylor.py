@@ -55,7 +55,20 @@ def random_cubic_function(student, rng):
         assert_matches(student.hessian(*args), expected, rtol=0.0, atol=tol)
 
 
-leaves_inputs_unchanged(EXERCISE, "taylor2", lambda rng: expansion(rng, 3))
+def verify_taylor(got, args) -> None:
+    L0, g, H, delta = args
+    size = abs(L0) + np.abs(g) @ np.abs(delta) + np.abs(delta) @ np.abs(H) @ np.abs(delta)
+    assert_matches(got, float(L0 + g @ delta + delta @ H @ delta / 2), scale=size)
+
+
+def verify_hessian(got, args) -> None:
+    params, theta = args[0].params, args[1]
+    tol = hessian_tolerance(theta, 1e-4, np.array(params["A"]), np.array(params["g"]),
+                            params["k"])
+    assert_matches(got, testfns.cubic_form_hessian(theta, **params), rtol=0.0, atol=tol)
+
+
+leaves_inputs_unchanged(EXERCISE, "taylor2", lambda rng: expansion(rng, 3), verify_taylor)
 leaves_inputs_unchanged(EXERCISE, "hessian",
                         lambda rng: (Callable("cubic_form", A=np.eye(2).tolist(), g=[1.0, 0.0],
-                                              k=1.0), rng.normal(size=2)))
+                                              k=1.0), rng.normal(size=2)), verify_hessian)

@@ -88,11 +88,24 @@ def random_paths(student, rng):
                                  "update-wrong-direction": path(a, w_star, w0, -lr, steps)})
 
 
-leaves_inputs_unchanged(EXERCISE, "step_gd", lambda rng: (rng.normal(size=3),
-                                                          rng.normal(size=3), 0.1))
-leaves_inputs_unchanged(EXERCISE, "step_sign", lambda rng: (rng.normal(size=3),
-                                                            rng.normal(size=3), 0.1))
-leaves_inputs_unchanged(EXERCISE, "step_fixed", lambda rng: (rng.normal(size=3), 0.1))
+def vectors(rng, k: int = 2) -> tuple:
+    return tuple(rng.normal(size=3) for _ in range(k))
+
+
+def verify_descent(got, args) -> None:
+    p = args[0].params
+    right = path(np.array(p["a"]), np.array(p["w_star"]), *args[1:])
+    assert_matches(got, right, scale=np.abs(right) + 1)
+
+
+leaves_inputs_unchanged(EXERCISE, "step_gd", lambda rng: (*vectors(rng), 0.1),
+                        lambda got, a: assert_matches(got, a[0] - 0.1 * a[1],
+                                                      scale=np.abs(a[0]) + np.abs(a[1])))
+leaves_inputs_unchanged(EXERCISE, "step_sign", lambda rng: (*vectors(rng), 0.1),
+                        lambda got, a: assert_matches(got, a[0] - 0.1 * np.sign(a[1]),
+                                                      scale=np.abs(a[0]) + 1))
+leaves_inputs_unchanged(EXERCISE, "step_fixed", lambda rng: (*vectors(rng, 1), 0.1),
+                        lambda got, a: assert_matches(got, a[0] - 0.1, scale=np.abs(a[0]) + 1))
 leaves_inputs_unchanged(EXERCISE, "gradient_descent",
                         lambda rng: (Callable("quad_grad", a=[1.0, 2.0], w_star=[0.0, 1.0]),
-                                     rng.normal(size=2), 0.1, 3))
+                                     rng.normal(size=2), 0.1, 3), verify_descent)

@@ -38,5 +38,13 @@ def random_central_differences(student, rng):
                                       np.array([preactivation @ x, preactivation.sum()])})
 
 
+def verify(got, args) -> None:
+    w, b, x, y = args
+    dL_dw, dL_db = as_pair(got)
+    pair = [as_float(dL_dw, "dL_dw"), as_float(dL_db, "dL_db")]
+    assert_gradient(pair, lambda v: loss(v[0], v[1], x, y), np.array([w, b]),
+                    what="(dL_dw, dL_db)")
+
+
 leaves_inputs_unchanged(EXERCISE, "sigmoid_neuron_grads",
-                        lambda rng: (0.5, -0.2, rng.normal(size=4), rng.uniform(size=4)))
+                        lambda rng: (0.5, -0.2, rng.normal(size=4), rng.uniform(size=4)), verify)
