@@ -224,12 +224,15 @@ def diagnose(value, expected, mistakes: dict | None, rtol: float = RTOL, atol: f
     return None
 
 
-def central_differences(f, x, h: float = 1e-5) -> tuple[np.ndarray, np.ndarray]:
+def central_differences(f, x, h: float = 1e-5, f_scale: float = 1.0
+                        ) -> tuple[np.ndarray, np.ndarray]:
     """(gradient, error bound) of scalar f at every entry of x, by central differences.
 
     D(h) = (f(x+h) − f(x−h)) / 2h is off by c·h² + rounding; D(2h) by 4c·h², so
-    |D(2h) − D(h)| = 3|c|h² bounds the truncation with a margin of 3.  The rounding of
-    the two values of f, each within 64 u of its size, adds 64 u (|f+| + |f−|) / 2h.
+    |D(2h) − D(h)| = 3|c|h² bounds the truncation with a margin of 3.  Each value of f is
+    within 64 u of the size of the terms it is computed from (|f|, or `f_scale` where
+    terms cancel: −log p for p near 1 is off by u, not by u·|log p|); their rounding
+    adds 64 u Σ max(|f|, f_scale) / 2h.
     """
     x = np.array(x, dtype=np.float64)
     grad, bound = np.zeros_like(x), np.zeros_like(x)
@@ -244,20 +247,21 @@ def central_differences(f, x, h: float = 1e-5) -> tuple[np.ndarray, np.ndarray]:
         up, down, up2, down2 = values
         grad[i] = (up - down) / (2 * step)
         wide = (up2 - down2) / (4 * step)
-        rounding = 64 * U * (abs(up) + abs(down) + abs(up2) + abs(down2)) / (2 * step)
+        rounding = 64 * U * sum(max(abs(v), f_scale) for v in values) / (2 * step)
         bound[i] = abs(wide - grad[i]) + rounding
     return grad, bound
 
 
 def assert_gradient(got, f, x, what: str | None = None, mistakes: dict | None = None,
-                    atol: float = ATOL) -> None:
+                    atol: float = ATOL, f_scale: float = 1.0) -> None:
     """Fail unless `got` matches the central differences of scalar f at x within their bound.
 
-    Allowed per entry: twice the error bound of the differences, plus RTOL of the
-    gradient's size for the rounding of the student's own formula, plus atol.
+    Allowed per entry: twice the error bound of the differences (`f_scale`: the size of
+    the terms f is computed from), plus RTOL of the gradient's size for the rounding of
+    the student's own formula, plus atol.
     """
     what = what or SUBJECT.get()
-    expected, bound = central_differences(f, x)
+    expected, bound = central_differences(f, x, f_scale=f_scale)
     value = as_array(got, expected.shape, what)
     if not np.all(np.isfinite(value)):
         raise Incorrect(t("msg.not_finite", what=what, got=fmt(value)))

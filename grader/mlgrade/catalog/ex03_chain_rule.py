@@ -35,7 +35,8 @@ def random_central_differences(student, rng):
         n = max(np.size(y_pred), 1)
         right = 2 * (np.asarray(y_pred) - y) / n
         got = student.mse_grad_pred(y, y_pred)
-        assert_gradient(got, lambda p, y=y: mse(y, p), np.asarray(y_pred),
+        size = float(np.mean((np.abs(y) + np.abs(y_pred)) ** 2))   # of the terms of the mse
+        assert_gradient(got, lambda p, y=y: mse(y, p), np.asarray(y_pred), f_scale=size,
                         mistakes={"missing-factor-2": right / 2, "sign-flipped": -right,
                                   "not-averaged": right * n})
 
@@ -50,11 +51,14 @@ def check_linear(student, rng, rows: int | None):
     dL_dy = 2 * (x @ w + b - y) / max(np.size(y), 1)
     right, n = (dL_dy * x if rows is None else dL_dy @ x), max(np.size(y), 1)
     mistakes = {"sign-flipped": -right, "not-averaged": right * n, "missing-factor-2": right / 2}
-    assert_gradient(dL_dw, lambda v: mse(y, x @ v + b), w, what="dL_dw", mistakes=mistakes)
+    size = float(np.mean((np.abs(x) @ np.abs(w) + abs(b) + np.abs(y)) ** 2))
+    assert_gradient(dL_dw, lambda v: mse(y, x @ v + b), w, what="dL_dw", mistakes=mistakes,
+                    f_scale=size)
     db = float(np.sum(dL_dy))
     assert_gradient([as_float(dL_db, "dL_db")], lambda v: mse(y, x @ w + v[0]), np.array([b]),
-                    what="dL_db", mistakes={"sign-flipped": [-db], "not-averaged": [db * n],
-                                            "missing-factor-2": [db / 2]})
+                    what="dL_db", f_scale=size,
+                    mistakes={"sign-flipped": [-db], "not-averaged": [db * n],
+                              "missing-factor-2": [db / 2]})
 
 
 @check(EXERCISE, "linear_mse_grads")

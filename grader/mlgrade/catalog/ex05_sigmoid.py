@@ -52,8 +52,9 @@ def random_central_differences(student, rng):
         s = sigma(z)
         # σ is elementwise, so σ'(z) is the gradient of Σ σ(z)
         assert_gradient(student.sigmoid_grad(z), lambda v: float(np.sum(sigma(v))),
-                        np.asarray(z), mistakes={"sigmoid-grad-of-preactivation": z * (1 - z),
-                                                 "sign-flipped": -s * (1 - s)})
+                        np.asarray(z), f_scale=float(np.size(z)),
+                        mistakes={"sigmoid-grad-of-preactivation": z * (1 - z),
+                                  "sign-flipped": -s * (1 - s)})
 
 
 @check(EXERCISE, "sigmoid_grad", largest=f"1e{np.log10(LARGEST):.0f}")

@@ -32,7 +32,7 @@ def random_central_differences(student, rng):
         f = 0.5 * (1 + np.tanh(0.5 * z))
         right, preactivation = (f - y) * f * (1 - f), (f - y) * z * (1 - z)
         assert_gradient(pair, lambda v, x=x, y=y: loss(v[0], v[1], x, y), np.array([w, b]),
-                        what="(dL_dw, dL_db)",
+                        what="(dL_dw, dL_db)", f_scale=n * (1 + float(np.abs(z).max())),
                         mistakes={"sign-flipped": -np.array([right @ x, right.sum()]),
                                   "sigmoid-grad-of-preactivation":
                                       np.array([preactivation @ x, preactivation.sum()])})
@@ -43,7 +43,7 @@ def verify(got, args) -> None:
     dL_dw, dL_db = as_pair(got)
     pair = [as_float(dL_dw, "dL_dw"), as_float(dL_db, "dL_db")]
     assert_gradient(pair, lambda v: loss(v[0], v[1], x, y), np.array([w, b]),
-                    what="(dL_dw, dL_db)")
+                    what="(dL_dw, dL_db)", f_scale=x.size * (1 + float(np.abs(w * x + b).max())))
 
 
 leaves_inputs_unchanged(EXERCISE, "sigmoid_neuron_grads",
