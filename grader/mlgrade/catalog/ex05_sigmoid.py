@@ -13,7 +13,7 @@ def sigma(z):
 
 EXERCISE = Exercise("ex05_sigmoid", functions=("sigmoid", "sigmoid_grad"), cases=[
     Case("doc003_sigma_of_3", "sigmoid", (3.0,), float(sigma(3.0)), "003", printed=0.952),
-    Case("doc004_slope_at_0", "sigmoid_grad", (0.0,), 0.25, "004",
+    Case("doc003_slope_at_0", "sigmoid_grad", (0.0,), 0.25, "003",
          mistakes={"sigmoid-grad-of-preactivation": 0.0}),
 ])
 
