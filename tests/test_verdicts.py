@@ -70,3 +70,10 @@ def test_known_false_failures_of_the_old_checks_now_pass():
         functions = load(ROOT / "solutions" / f"{module}.py", f"_ref_{module}")
         for check in catalog.get(module).all_checks():
             assert inprocess.run(check, functions, seed) is None, (check.id, seed)
+
+
+def test_every_named_mistake_has_wrong_code_in_the_sweep():
+    from mlgrade import i18n
+
+    named = {diagnosis for _, _, diagnosis in WRONG.values() if diagnosis}
+    assert named | {"document-erratum"} == set(i18n.lookup("diagnosis", "en"))
