@@ -157,7 +157,7 @@ class MlgradePlugin:
         """(module, function, id, name, points, kind) of a catalog or instructor check."""
         if isinstance(item, CheckItem):
             c = item.check
-            return c.module, c.function, c.id, t(f"{c.module}.checks.{c.name}"), c.points, c.kind
+            return c.module, c.function, c.id, c.title(), c.points, c.kind
         mark = item.get_closest_marker("mlgrade")
         kwargs = mark.kwargs if mark else {}
         module = kwargs.get("exercise", "custom")

@@ -59,7 +59,26 @@ def _encode_float(x: float):
     return {"$f": "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")}
 
 
+def _real_items(a: np.ndarray) -> np.ndarray | None:
+    """An object array whose items are all real numbers, as float64 (else None)."""
+    if a.size > MAX_ITEMS:
+        return None
+    items = a.ravel().tolist()
+    if not all(type(v) in (int, float) or isinstance(v, (np.integer, np.floating))
+               for v in items):
+        return None
+    try:
+        return np.array(items, dtype=np.float64).reshape(a.shape)
+    except (OverflowError, ValueError):
+        return None
+
+
 def _encode_array(a: np.ndarray, scalar: bool):
+    if a.dtype == object:
+        real = _real_items(a)
+        if real is None:
+            return {"$bad": "numpy array of dtype object holding non-numbers", "repr": ""}
+        return {**_encode_array(real, scalar), "object": True}
     if a.dtype.kind not in NUMERIC_KINDS:
         return {"$bad": f"numpy array of dtype {a.dtype}", "repr": ""}
     if a.dtype.itemsize > 1:
@@ -145,6 +164,10 @@ def _decode_array(obj) -> np.ndarray:
     if math.prod(shape) * dtype.itemsize != len(raw):
         raise WireError("array data does not match its shape")
     a = np.frombuffer(raw, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
+    if obj.get("object"):      # an object array of real numbers: rebuilt of Python floats
+        boxed = np.empty(shape, dtype=object)
+        boxed.ravel()[:] = a.ravel().tolist() if a.size else []
+        a = boxed
     return a[()] if obj.get("scalar") else a
 
 
