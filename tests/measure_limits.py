@@ -89,7 +89,7 @@ def one(case: str, isolation: str) -> None:
         except StudentError as exc:
             outcome = f"{exc.kind}: {exc}"
         finally:
-            ex.discard()
+            ex.close()
         seconds = time.monotonic() - start
         how = describe(isolation, limits, ws)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
