@@ -165,7 +165,10 @@ while True:
     limits = Limits(timeout=2, memory_mb=512)
     _, ex = run(workspace, "ex09_softmax", source, isolation, limits)
     assert ex.score == 0 and "time limit of 2 s" in messages(ex)
-    assert ex.seconds <= limits.timeout + 1, ex.seconds
+    # the student's budget is timeout + 0.6 s (pool.GRACE) + the kill, well within timeout + 1;
+    # ex.seconds also holds the grading process's own time per check, which grows with the
+    # machine's load (3.19 s seen once at load 10): hence the extra 0.5 s of margin
+    assert ex.seconds <= limits.timeout + 1.5, ex.seconds
 
 
 def test_slow_but_correct_code_gets_full_marks(workspace):
