@@ -18,7 +18,7 @@ import pytest
 
 from mlgrade import cgroups, sandbox
 from mlgrade.cli import cli
-from mlgrade.outcomes import StudentError
+from mlgrade.outcomes import Status, StudentError
 from mlgrade.pool import Exercise
 from mlgrade.runner import IsolationError
 from mlgrade.sandbox import Limits
@@ -253,6 +253,7 @@ def test_an_unused_matplotlib_import_costs_nothing(workspace):
 def test_a_failed_import_names_the_module_and_why(workspace, isolation, module, says):
     _, ex = run(workspace, "ex01_forward", f"import {module}\n" + SOLUTION_EX01, isolation)
     assert ex.score == 0 and says in messages(ex), messages(ex)
+    assert all(c.status is Status.ERROR for c in ex.checks)     # the student's code raised
 
 
 def test_the_grading_environment_is_importable_but_not_the_grader():
