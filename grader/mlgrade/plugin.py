@@ -4,7 +4,7 @@ import logging
 import pytest
 
 from .i18n import t
-from .numeric import SUBJECT, fmt_call
+from .numeric import SUBJECT, exact_call
 from .outcomes import InfrastructureError, NotAttempted, Status, StudentError
 from .pool import Pool, Reply
 from .results import CheckResult
@@ -166,5 +166,6 @@ class MlgradePlugin:
             result.traceback = getattr(exc, "traceback", "").replace(
                 'File "/workspace/', f'File "{exercise.workspace}/')  # the sandbox's mount point
             if status is not Status.NOT_ATTEMPTED and not getattr(exc, "whole_module", False):
-                result.call = fmt_call(*exercise.last_call) if exercise.last_call else ""
+                if exercise.last_call:
+                    result.call, result.call_exact = exact_call(*exercise.last_call)
         self.results.append(result)
