@@ -49,7 +49,7 @@ def fmt_call(function: str, args: tuple) -> str:
 CALL_WIDTH = 400   # characters of a failing call shown in full; past it, big arguments by shape
 
 
-def exact_call(function: str, args: tuple, width: int = CALL_WIDTH) -> tuple[str, bool]:
+def exact_call(function: str, args: tuple, width: int | None = None) -> tuple[str, bool]:
     """The failing call as Python source, and whether pasting it reproduces the call exactly.
 
     Floats keep their full precision (repr), arrays their dtype; an argument too large
@@ -58,7 +58,7 @@ def exact_call(function: str, args: tuple, width: int = CALL_WIDTH) -> tuple[str
     """
     parts = [literal(a) for a in args]
     text = f"{function}({', '.join(p for p, _ in parts)})"
-    if len(text) > width:
+    if len(text) > (width or CALL_WIDTH):
         parts = [literal(a) if _count(a) <= 8 else (summary(a), False) for a in args]
         text = f"{function}({', '.join(p for p, _ in parts)})"
     return text, all(ok for _, ok in parts)
