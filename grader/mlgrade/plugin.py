@@ -3,6 +3,7 @@ import logging
 
 import pytest
 
+from . import catalog
 from .i18n import t
 from .numeric import SUBJECT, exact_call
 from .outcomes import InfrastructureError, NotAttempted, Status, StudentError
@@ -93,6 +94,11 @@ def diagnosis_of(mistake: str | None) -> dict | None:
     return {"id": mistake, "message": t(f"diagnosis.{mistake}")} if mistake else None
 
 
+def marked_exercise(mark) -> object:
+    """The exercise id of an `@pytest.mark.mlgrade(exercise=…)` marker (or its first argument)."""
+    return mark.kwargs.get("exercise", mark.args[0] if mark.args else None)
+
+
 class MlgradePlugin:
     """Makes the catalog's items, serves the fixture and collects `CheckResult`s."""
 
@@ -117,7 +123,24 @@ class MlgradePlugin:
         return None
 
     def pytest_collection_modifyitems(self, items) -> None:
+        for item in items:
+            if not isinstance(item, CheckItem):
+                self.check_marker(item)
+        if self.collect_errors:
+            items[:] = []    # an instructor's mistake: grade nothing rather than mis-grade
         items[:] = [i for i in items if self.meta(i)[0] in self.modules]
+
+    def check_marker(self, item) -> None:
+        """An instructor's check must say which catalog exercise it grades."""
+        mark = item.get_closest_marker("mlgrade")
+        path = str(item.path)
+        if mark is None:
+            self.collect_errors.append((path, t("feedback.instructor_no_marker",
+                                                test=item.name)))
+        elif marked_exercise(mark) not in catalog.MODULES:
+            self.collect_errors.append((path, t("feedback.instructor_unknown_exercise",
+                                                test=item.name,
+                                                exercise=marked_exercise(mark))))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_make_collect_report(self, collector):
@@ -134,7 +157,7 @@ class MlgradePlugin:
             return c.module, c.function, c.id, t(f"{c.module}.checks.{c.name}"), c.points, c.kind
         mark = item.get_closest_marker("mlgrade")
         kwargs = mark.kwargs if mark else {}
-        module = kwargs.get("exercise", "custom")
+        module = marked_exercise(mark) if mark else "custom"
         return module, "", item.nodeid, item.name, float(kwargs.get("points", 1)), "custom"
 
     def pytest_runtest_setup(self, item) -> None:

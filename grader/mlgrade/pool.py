@@ -261,11 +261,16 @@ class Pool:
     def __init__(self, workspace: str, modules: list[str], limits: sandbox.Limits,
                  isolation: str):
         self.order = list(modules)
-        self.isolation = isolation
+        self.workspace, self.limits, self.isolation = workspace, limits, isolation
         self.exercises = {m: Exercise(workspace, m, limits, isolation) for m in modules}
 
     def get(self, module: str) -> Exercise:
         """The module's exercise; earlier workers stop, the next one starts."""
+        if module not in self.order:    # an instructor's check using another exercise
+            if module not in self.exercises:
+                self.exercises[module] = Exercise(self.workspace, module, self.limits,
+                                                  self.isolation)
+            return self.exercises[module]
         index = self.order.index(module)
         for done in self.order[:index]:
             self.exercises[done].discard()
