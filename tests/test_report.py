@@ -163,7 +163,7 @@ def test_pasting_the_failing_call_reproduces_its_inputs(runner, workspace):
 
 
 def test_show_inputs_prints_runnable_python_for_large_inputs(runner, workspace, monkeypatch):
-    monkeypatch.setattr("mlgrade.numeric.CALL_WIDTH", 40)   # every array counts as large
+    monkeypatch.setattr("mlgrade.calls.CALL_WIDTH", 40)   # every array counts as large
     ws = workspace(ex05_sigmoid=DIGEST_SIGMOID)
     check_id = "ex05_sigmoid.sigmoid.large_inputs_no_overflow"
     text = run(runner, ws, "-e", "ex05_sigmoid", "--seed", "5", "--no-color").stdout

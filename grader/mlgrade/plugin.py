@@ -5,7 +5,8 @@ import pytest
 
 from . import catalog
 from .i18n import t
-from .numeric import SUBJECT, exact_call
+from .calls import exact_call
+from .numeric import SUBJECT
 from .outcomes import InfrastructureError, NotAttempted, Status, StudentError
 from .pool import Pool, Reply
 from .results import CheckResult

@@ -11,7 +11,8 @@ import numpy as np
 
 from . import catalog, sandbox
 from .i18n import t
-from .numeric import SUBJECT, literal
+from .calls import literal
+from .numeric import SUBJECT
 from .plugin import StudentFunction
 from .pool import Pool
 from .spec import Check, rng_for
