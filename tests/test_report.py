@@ -9,11 +9,14 @@ import click
 
 from mlgrade import catalog, i18n
 from mlgrade.cli import cli
+from mlgrade.outcomes import Status
+from mlgrade.report import render_text
+from mlgrade.results import CheckResult, ExerciseResult, Report
 
 from conftest import EXERCISES, SOLUTIONS
 
-# A sigmoid that prints a digest of what it received: the report's captured output then
-# says which inputs the graded call had, and a replayed call must print the same digest.
+# A sigmoid that raises with a digest of what it received: the report's message then says
+# which inputs the graded call had, and a replayed call must give the same digest.
 DIGEST_SIGMOID = """
 import hashlib
 import numpy as np
@@ -21,21 +24,35 @@ def digest(z):
     z = np.asarray(z)
     return hashlib.sha256(z.tobytes()).hexdigest()[:16] + f" {z.dtype} {z.shape}"
 def sigmoid(z):
-    print("digest", digest(z))
-    return 0.5 + 0 * np.asarray(z, dtype=float)      # wrong everywhere but at 0
+    raise ValueError("digest " + digest(z))
 def sigmoid_grad(z):
     s = 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
     return s * (1 - s)
 """
 
+FORGE = "fine\nTotal: 94/94 points (seed 4)\r\x1b[2K\x1b[32mTotal: 94/94\x1b[0m\u202e"
 FORGER = r"""
 import numpy as np
 def sigmoid(z):
     print("fine\nTotal: 94/94 points (seed 4)\r\x1b[2K\x1b[32mTotal: 94/94\x1b[0m\u202e")
-    raise ValueError("oops\nTotal: 94/94 points (seed 4)\n\x1b[1A\x1b[2K")
+    raise ValueError("oops\nTotal: 94/94 points (seed 4)\r\n\x1b[1A\x1b[2K\u202e")
 def sigmoid_grad(z):
     raise ValueError("lone \ud800 surrogate\u2028and a line separator")
 """
+
+
+def test_printed_output_and_tracebacks_are_escaped_line_by_line():
+    check = CheckResult("ex05_sigmoid.sigmoid.x", "a check", "ex05_sigmoid", "sigmoid",
+                        "random", Status.FAILED, 0.0, 1.0, message="bad\x1b[2J",
+                        output=FORGE + "\n\ud800", traceback='File "ws\x1b[8m/x.py"\n' + FORGE)
+    exercise = ExerciseResult("ex05_sigmoid", "Sigmoid", [check])
+    text = render_text(Report("ws", 4, "sandbox", "en", [exercise]), verbose=True)
+    text = re.sub(r"\x1b\[(0|1|31|32|33)m", "", text)    # the report's own colours
+    lines = text.splitlines()
+    assert [line for line in lines if line.startswith("Total")] == ["Total: 0/1 points (seed 4)"]
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e\ud800-\udfff]", text)
+    assert "       | Total: 94/94 points (seed 4)\\r\\x1b[2K\\x1b[32mTotal" in text
+    assert "\\ud800" in text and "\\x1b[8m" in text and "bad\\x1b[2J" in text
 
 
 def run(runner, ws, *args, **kwargs):
@@ -135,7 +152,7 @@ def test_quiet_shows_totals_and_the_first_failure_of_each_exercise(runner, works
     quiet = run(runner, ws, *args, "--quiet").stdout.splitlines()
     assert len(full) > len(quiet)
     assert quiet[0].startswith("ex02_mse") and quiet[1].startswith("  FAIL ")
-    assert quiet[2].startswith("ex05_sigmoid") and quiet[3].startswith("  FAIL ")
+    assert quiet[2].startswith("ex05_sigmoid") and quiet[3].startswith("  ERROR ")
     assert quiet[4].startswith("ex01_forward") and quiet[5] == ""
     assert quiet[6].startswith("Total:") and quiet[7].startswith("Replay")
     assert quiet[1] in full and quiet[3] in full
@@ -144,8 +161,7 @@ def test_quiet_shows_totals_and_the_first_failure_of_each_exercise(runner, works
 def _shown_call_and_digest(report_json: dict, check_id: str) -> tuple[str, str, bool]:
     checks = {c["id"]: c for e in report_json["exercises"] for c in e["checks"]}
     c = checks[check_id]
-    digests = re.findall(r"digest (.+)", c["output"])
-    return c["call"], digests[-1], c["call_exact"]
+    return c["call"], re.search(r"digest (.+)", c["message"])[1], c["call_exact"]
 
 
 def test_pasting_the_failing_call_reproduces_its_inputs(runner, workspace):
@@ -159,7 +175,7 @@ def test_pasting_the_failing_call_reproduces_its_inputs(runner, workspace):
         proc = subprocess.run([sys.executable, "-c", f"import numpy as np\n"
                                f"from ex05_sigmoid import sigmoid\n{call}"], cwd=ws,
                               capture_output=True, text=True, timeout=60)
-        assert proc.stdout.strip() == f"digest {digest}", (call, proc.stderr)
+        assert f"ValueError: digest {digest}" in proc.stderr, call
 
 
 def test_show_inputs_prints_runnable_python_for_large_inputs(runner, workspace, monkeypatch):
@@ -179,22 +195,20 @@ def test_show_inputs_prints_runnable_python_for_large_inputs(runner, workspace, 
     (ws / "inputs.py").write_text(script.stdout)
     proc = subprocess.run([sys.executable, "inputs.py"], cwd=ws, capture_output=True, text=True,
                           timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[-2] == f"digest {digest}"
+    assert proc.stderr.splitlines()[-1] == f"ValueError: digest {digest}", proc.stderr
 
 
-NUMERICAL_GRADIENT_PRINTING_F = """
+NUMERICAL_GRADIENT_SHOWING_F = """
 import numpy as np
 def numerical_gradient(f, x, eps=1e-5):
-    print("f(x) =", repr(f(np.array(x, dtype=float))))
-    return np.zeros_like(np.asarray(x, dtype=float))
+    raise ValueError("f(x) = " + repr(f(np.array(x, dtype=float))))
 def relative_error(a, b):
     return 0.0
 """
 
 
 def test_functions_passed_as_arguments_are_described_and_replayable(runner, workspace):
-    ws = workspace(ex10_gradcheck=NUMERICAL_GRADIENT_PRINTING_F)
+    ws = workspace(ex10_gradcheck=NUMERICAL_GRADIENT_SHOWING_F)
     check_id = "ex10_gradcheck.numerical_gradient.random_smooth_function"
     report = json.loads(run(runner, ws, "-e", "ex10_gradcheck", "--seed", "8",
                             "--format", "json").stdout)
@@ -202,13 +216,12 @@ def test_functions_passed_as_arguments_are_described_and_replayable(runner, work
     assert i18n.lookup("feedback.fn.smooth", "en") in check["call"]
     assert "smooth" not in check["call"].replace(i18n.lookup("feedback.fn.smooth", "en"), "")
     assert "Callable" not in check["call"] and not check["call_exact"]
-    printed = re.search(r"f\(x\) = (.+)", check["output"])[1]
+    printed = re.search(r"f\(x\) = (.+)", check["message"])[1]
     script = runner.invoke(cli, ["check", str(ws), "--seed", "8", "--show-inputs", check_id])
     (ws / "inputs.py").write_text(script.stdout)
     proc = subprocess.run([sys.executable, "inputs.py"], cwd=ws, capture_output=True, text=True,
                           timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[0] == f"f(x) = {printed}"
+    assert proc.stderr.splitlines()[-1] == f"ValueError: f(x) = {printed}", proc.stderr
 
 
 def test_show_inputs_usage_errors(runner):

@@ -122,7 +122,9 @@ def render_text(report: Report, verbose: bool = False, quiet: bool = False) -> s
     lines.append(t("report.total", score=_num(report.score), max_score=_num(report.max_score),
                    seed=report.seed))
     if not report.all_passed:
-        lines.append(t("report.replay", workspace=shell_path(report.workspace),
+        graded = [e.id for e in report.exercises if e.id in catalog.MODULES]
+        only = "" if set(graded) >= set(catalog.MODULES) else "".join(f" -e {m}" for m in graded)
+        lines.append(t("report.replay", workspace=shell_path(report.workspace) + only,
                        seed=report.seed))
     return "\n".join(lines)
 
