@@ -2,12 +2,15 @@
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 
 import click
+import numpy as np
 
 from mlgrade import catalog, i18n
+from mlgrade.calls import exact_call, literal
 from mlgrade.cli import cli
 from mlgrade.outcomes import Status
 from mlgrade.report import render_text
@@ -231,3 +234,39 @@ def test_show_inputs_usage_errors(runner):
                                   "ex05_sigmoid.sigmoid.random_shapes"])
     for result in (unknown, no_seed):
         assert result.exit_code == 2 and result.stdout == "" and "Error:" in result.stderr
+
+
+def same(a, b) -> bool:
+    """Equal in type, dtype, shape and every bit (nan included)."""
+    if isinstance(a, np.ndarray) or isinstance(a, np.generic):
+        return (type(a) is type(b) and a.dtype == b.dtype and np.shape(a) == np.shape(b)
+                and np.asarray(a).tobytes() == np.asarray(b).tobytes())
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(same, a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, float):
+        return type(b) is float and struct.pack("d", a) == struct.pack("d", b)
+    return type(a) is type(b) and a == b
+
+
+def test_literals_rebuild_every_value_bit_for_bit():
+    rng = np.random.default_rng(0)
+    values = [0.1, -0.0, 5e-324, 1e308, float("nan"), float("-inf"), 3, True, None, "relu",
+              np.float64(1 / 3), np.int64(-7), np.array(2.5), np.zeros((0, 3)),
+              rng.normal(size=(3, 2)), np.array([np.nan, np.inf, -np.inf, -0.0]),
+              np.array([2, 0, 1]), rng.normal(size=4).astype(np.float32),
+              [(rng.normal(size=(2, 2)), rng.normal(size=2), "sigmoid")], (1.5,),
+              {"w": np.array([1e-17, 1 + 2**-52])}]
+    for value in values:
+        text, exact = literal(value)
+        assert exact, text
+        assert same(value, eval(text, {"np": np})), text
+
+
+def test_a_long_call_shows_large_arguments_by_shape():
+    text, exact = exact_call("softmax", (np.ones((40, 10)), 3), width=200)
+    assert text == "softmax(<float64 array of shape (40, 10)>, 3)" and not exact
+    text, exact = exact_call("softmax", (np.ones((2, 3)), 3))
+    assert text == "softmax(np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]], dtype=np.float64), 3)"
+    assert exact

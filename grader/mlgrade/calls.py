@@ -39,9 +39,9 @@ def _count(value) -> int:
 def summary(value) -> str:
     """A large argument by its type and shape."""
     if isinstance(value, np.ndarray):
-        return f"<{value.dtype} array of shape {value.shape}>"
+        return "<" + t("feedback.array_summary", dtype=value.dtype, shape=value.shape) + ">"
     if isinstance(value, (list, tuple)):
-        return f"<{type(value).__name__} of {len(value)} items>"
+        return "<" + t("feedback.list_summary", kind=type(value).__name__, n=len(value)) + ">"
     return literal(value)[0]
 
 
@@ -49,7 +49,7 @@ def literal(value) -> tuple[str, bool]:
     """(Python source that rebuilds `value`, whether it rebuilds it exactly)."""
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
-            return f"<{value.dtype} array of shape {value.shape}>", False
+            return summary(value), False
         if value.size == 0:
             return f"np.zeros({value.shape}, dtype=np.{value.dtype.name})", True
         return f"np.array({_nested(value.tolist())}, dtype=np.{value.dtype.name})", True
