@@ -13,7 +13,6 @@ from . import catalog, sandbox
 from .i18n import t
 from .calls import literal
 from .numeric import SUBJECT
-from .plugin import StudentFunction
 from .pool import Pool
 from .spec import Check, rng_for
 from .worker import testfns
@@ -43,16 +42,19 @@ class Recorder:
     def __getattr__(self, name: str) -> "RecordedFunction":
         if name.startswith("_"):
             raise AttributeError(name)
-        return RecordedFunction(StudentFunction(self.pool, self.module, name), self.calls)
+        return RecordedFunction(self, name)
 
 
 class RecordedFunction:
-    def __init__(self, inner: StudentFunction, calls: list):
-        self.inner, self.calls, self.name = inner, calls, inner.name
+    """One student function: `f(*args)` or `f.reply(*args)`, as the plugin's."""
 
-    def reply(self, *args, **kwargs):
-        self.calls.append((self.name, copy.deepcopy(args)))
-        return self.inner.reply(*args, **kwargs)
+    def __init__(self, recorder: Recorder, name: str):
+        self.recorder, self.name = recorder, name
+
+    def reply(self, *args, args_after: bool = False):
+        self.recorder.calls.append((self.name, copy.deepcopy(args)))
+        exercise = self.recorder.pool.get(self.recorder.module)
+        return exercise.call(self.name, list(args), args_after)
 
     def __call__(self, *args):
         return self.reply(*args).value
