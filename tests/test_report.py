@@ -99,16 +99,15 @@ def test_a_workspace_path_that_is_not_utf8_is_reported(tmp_path):
             f.write((SOLUTIONS / f"{m}.py").read_bytes().replace(b"+ b", b"- b"))
     out = os.path.join(os.fsencode(tmp_path), b"out-\xff.json")
     exe = os.path.join(os.path.dirname(sys.executable), "mlgrade")
-    for fmt in ("text", "json"):
-        proc = subprocess.run([exe, "check", folder, "-e", "ex01_forward", "--format", fmt,
-                               "--seed", "2"], capture_output=True, timeout=60)
-        assert proc.returncode == 1, proc.stderr
-        assert b"Traceback" not in proc.stderr + proc.stdout
-    assert b"\\udcff" in proc.stdout and json.loads(proc.stdout)["score"] < 6
+    proc = subprocess.run([exe, "check", folder, "-e", "ex01_forward", "--seed", "2"],
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr + proc.stdout, proc.stderr
+    assert b"ws-\\udcff\\udcfe" in proc.stdout      # in the replay command, escaped
     proc = subprocess.run([exe, "check", folder, "-e", "ex01_forward", "--format", "json",
                            "--output", out], capture_output=True, timeout=60)
     assert proc.returncode == 1 and proc.stdout == b"", proc.stderr
-    assert json.loads(open(out, "rb").read())["workspace"].endswith("ws-\udcff\udcfe")
+    report = json.loads(open(out, "rb").read())
+    assert report["workspace"].endswith("ws-\udcff\udcfe") and report["score"] < 6
 
 
 def test_not_attempted_functions_are_one_yellow_line_each(runner):
@@ -169,7 +168,7 @@ def _shown_call_and_digest(report_json: dict, check_id: str) -> tuple[str, str, 
 
 def test_pasting_the_failing_call_reproduces_its_inputs(runner, workspace):
     ws = workspace(ex05_sigmoid=DIGEST_SIGMOID)
-    for seed in ("1", "2", "3"):
+    for seed in ("1", "2"):
         report = json.loads(run(runner, ws, "-e", "ex05_sigmoid", "--seed", seed,
                                 "--format", "json").stdout)
         call, digest, exact = _shown_call_and_digest(report,
