@@ -82,12 +82,12 @@ def script(check: Check, seed: int, calls: list[tuple[str, tuple]]) -> str:
              f"# {t('feedback.script_run')}"]
     functions = sorted({name for name, _ in calls}) or [check.function]
     callables = [a for _, args in calls for a in args if isinstance(a, Callable)]
-    lines += ["import functools"] if callables else []
-    lines += ["", "import numpy as np", "", f"from {check.module} import {', '.join(functions)}",
-              ""]
+    lines += ["", "import functools", ""] if callables else [""]
+    lines += ["import numpy as np", "", f"from {check.module} import {', '.join(functions)}", ""]
     names: dict[int, str] = {}
     for name in dict.fromkeys(c.name for c in callables):
-        lines += [inspect.getsource(testfns.FUNCTIONS[name]).rstrip(), "", ""]
+        lines += ["", inspect.getsource(testfns.FUNCTIONS[name]).rstrip(), ""]
+    lines += [""] if callables else []
     for i, fn in enumerate(callables, 1):
         names[id(fn)] = f"f{i}"
         params = ", ".join(f"{k}={source(_as_built(v), names)}" for k, v in fn.params.items())
