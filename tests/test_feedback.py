@@ -158,7 +158,7 @@ def test_plot_legends_name_what_is_drawn(lang):
         i18n.use("en")
     rates = [i18n.lookup("cli.plot_lr", lang).format(lr=lr, kind=i18n.lookup(
         f"cli.plot_{kind}", lang)) for lr, kind in plot.RATES]
-    assert curve == [i18n.lookup("cli.plot_loss_curve", lang)] + rates
+    assert curve == [i18n.lookup(f"cli.plot_{k}", lang) for k in ("loss_curve", "iterates_left")]
     assert path == rates + [i18n.lookup(f"cli.plot_{k}", lang) for k in ("reference_paths",
                                                                          "best_w")]
     assert loss == [i18n.lookup(f"cli.plot_{k}", lang) for k in ("reference_loss",

@@ -84,14 +84,15 @@ def plot_gradient_descent(axes, workspace: str) -> str | None:
             path, error = reference * np.nan, str(exc)
         errors += [error] if error else []
         ax_path.plot(path, "o--", color=f"C{i}", ms=4, label=label)
-        shown = np.clip(path, -1.2, 2.8)
-        ax_curve.plot(shown, 2.5 * (shown - DESCENT["w_star"]) ** 2, "o-", color=f"C{i}", ms=4,
-                      lw=1, label=label)
+        # iterates outside the window leave it (clipping them would draw points not on the path)
+        ax_curve.plot(path, 2.5 * (path - DESCENT["w_star"]) ** 2, "o-", color=f"C{i}", ms=4,
+                      lw=1)
     # one legend entry for the three thick, light reference paths
     ax_path.plot([], [], "-", color="0.5", lw=4, alpha=0.35, label=t("cli.plot_reference_paths"))
     ax_curve.set(title=t("cli.plot_descent_title"), xlabel=t("cli.plot_w"),
-                 ylabel=t("cli.plot_loss_w"), ylim=(-0.3, 14.5))
-    ax_curve.legend(fontsize="small", loc="upper center")
+                 ylabel=t("cli.plot_loss_w"), xlim=(grid[0], grid[-1]), ylim=(-0.3, 12))
+    ax_curve.plot([], [], "o-", color="0.4", ms=4, lw=1, label=t("cli.plot_iterates_left"))
+    ax_curve.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     ax_path.set(title=t("cli.plot_path_title"), xlabel=t("cli.plot_epoch"),
                 ylabel=t("cli.plot_w"), ylim=(-1.5, 5.2))
     ax_path.axhline(DESCENT["w_star"], color="0.5", lw=0.8, label=t("cli.plot_best_w"))
