@@ -163,3 +163,15 @@ def test_plot_legends_name_what_is_drawn(lang):
                                                                          "best_w")]
     assert loss == [i18n.lookup(f"cli.plot_{k}", lang) for k in ("reference_loss",
                                                                 "yours_loss", "document")]
+
+
+def test_plot_notes_escape_the_students_text(runner, tmp_path, workspace):
+    pytest.importorskip("matplotlib", reason="the plot extra (matplotlib) is not installed")
+    ws = workspace(ex12_descent="""
+        def gradient_descent(grad_fn, w0, lr, steps):
+            raise ValueError("no\\nwrote /etc/passwd\\x1b[2K")
+        """)
+    result = runner.invoke(cli, ["plot", "ex12_descent", "--workspace", str(ws), "--output",
+                                 str(tmp_path / "p.png")])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stderr and "no\\nwrote /etc/passwd\\x1b[2K" in result.stderr

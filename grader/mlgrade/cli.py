@@ -171,8 +171,8 @@ def plot_cmd(exercise, output, workspace):
         notes = plot.draw(exercise, workspace, output)
     except plot.PlotError as exc:
         raise click.UsageError(str(exc)) from None
-    for note in notes:
-        click.echo(note, err=True)
+    for note in notes:     # may quote the student's exception: escaped like the report
+        click.echo(report.escape(note), err=True)
     click.echo(t("cli.plot_written", path=output))
 
 
