@@ -107,24 +107,23 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
         except out.OutputError as exc:
             raise click.UsageError(t("feedback.output_unwritable", path=report.escape(output),
                                      reason=exc.args[0])) from None
-    if show_inputs:
-        from . import replay
+    from . import replay
 
-        try:
-            text = replay.show_inputs(path, show_inputs, seed, limits, isolation)
-        except replay.ReplayError as exc:
-            raise click.UsageError(str(exc)) from None
-        emit(text, output)
-        return
     try:
+        if show_inputs:
+            emit(replay.show_inputs(path, show_inputs, seed, limits, isolation), output)
+            return
         result = runner.grade_workspace(path, list(exercises), seed, limits, list(checks_dirs),
                                         isolation)
-    except (runner.IsolationError, runner.ChecksError) as exc:
-        raise click.UsageError(str(exc)) from None
+    except (runner.IsolationError, runner.ChecksError, replay.ReplayError) as exc:
+        raise click.UsageError(report.escape(str(exc))) from None
+    except click.ClickException:
+        raise
     except Exception as exc:  # noqa: BLE001 - anything here is mlgrade's own failure
         if verbose:
             raise
-        raise MlgradeError(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}")) from None
+        raise MlgradeError(report.escape(t("cli.internal_error",
+                                           error=f"{type(exc).__name__}: {exc}"))) from None
     if fmt == "json":
         emit(report.render_json(result), output)
     else:

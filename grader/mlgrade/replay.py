@@ -63,7 +63,11 @@ class RecordedFunction:
 def record(workspace: str, check: Check, seed: int, limits: sandbox.Limits,
            isolation: str = "auto") -> list[tuple[str, tuple]]:
     """The calls (function, args) that `check` makes for `seed`, up to its verdict."""
-    pool = Pool(os.path.abspath(workspace), [check.module], limits, sandbox.choose(isolation))
+    try:
+        chosen = sandbox.choose(isolation)
+    except RuntimeError as exc:      # the isolation asked for is not available here
+        raise ReplayError(str(exc)) from None
+    pool = Pool(os.path.abspath(workspace), [check.module], limits, chosen)
     student = Recorder(pool, check.module)
     token = SUBJECT.set(check.function)
     try:
