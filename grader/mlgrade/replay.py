@@ -9,13 +9,12 @@ import os
 
 import numpy as np
 
-from . import catalog, sandbox
-from .i18n import t
+from . import catalog, sandbox, testfns
 from .calls import literal
+from .i18n import t
 from .numeric import SUBJECT
 from .pool import Pool
 from .spec import Check, rng_for
-from .worker import testfns
 from .worker.wire import Callable
 
 
