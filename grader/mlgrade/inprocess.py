@@ -44,7 +44,10 @@ class Function:
         self.name, self.func, self.wire_format = name, func, wire_format
 
     def reply(self, *args, args_after: bool = False) -> Reply:
-        sent = [_resolve(a) for a in _through(list(args), self.wire_format)]
+        # functions never cross the wire (callbacks.py): they are built on this side
+        functions = {i: _resolve(a) for i, a in enumerate(args) if isinstance(a, wire.Callable)}
+        plain = [None if i in functions else a for i, a in enumerate(args)]
+        sent = [functions.get(i, a) for i, a in enumerate(_through(plain, self.wire_format))]
         with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn",
                                                                          under="ignore"):
             warnings.simplefilter("always")
