@@ -4,7 +4,7 @@ import numpy as np
 from mlgrade.numeric import RTOL, U, assert_matches
 from mlgrade.probes import leaves_inputs_unchanged
 from mlgrade.spec import Case, Exercise, check
-from mlgrade.worker import testfns
+from mlgrade import testfns
 from mlgrade.worker.wire import Callable
 
 EXERCISE = Exercise("ex10_gradcheck", functions=("numerical_gradient", "relative_error"), cases=[

@@ -4,7 +4,7 @@ import numpy as np
 from mlgrade.numeric import AnyOf, assert_matches
 from mlgrade.probes import arg, leaves_inputs_unchanged
 from mlgrade.spec import Case, Exercise, check
-from mlgrade.worker import testfns
+from mlgrade import testfns
 from mlgrade.worker.wire import Callable
 
 EXERCISE = Exercise("ex12_descent", functions=("step_fixed", "step_sign", "step_gd",

@@ -32,7 +32,11 @@ class Unsupported:
 
 
 class Callable:
-    """A named test function of `testfns`, sent to the worker as an argument."""
+    """A named test function of `testfns` that a check passes to student code.
+
+    It never crosses the wire: the grading process sends a `Function` in its place
+    and evaluates it on the worker's callback requests (callbacks.py).
+    """
 
     def __init__(self, name: str, **params):
         self.name = name
@@ -40,6 +44,13 @@ class Callable:
 
     def __repr__(self) -> str:
         return f"<function {self.name}>"
+
+
+class Function:
+    """The stand-in of the `number`-th function passed in a call: nothing but a number."""
+
+    def __init__(self, number: int):
+        self.number = number
 
 
 def _encode_float(x: float):
@@ -95,8 +106,8 @@ def encode(obj, depth: int = 0):
         return {"$t": [encode(v, depth + 1) for v in obj]}
     if t is dict and all(type(k) is str for k in obj):
         return {"$d": [[k, encode(v, depth + 1)] for k, v in obj.items()]}
-    if t is Callable:
-        return {"$fn": obj.name, "params": encode(obj.params, depth + 1)}
+    if t is Function:
+        return {"$fn": obj.number}
     return {"$bad": _type_name(obj), "repr": _safe_repr(obj)}
 
 
@@ -136,7 +147,9 @@ def decode(obj, depth: int = 0):
     if "$bad" in obj:
         return Unsupported(str(obj["$bad"])[:200], str(obj.get("repr", ""))[:200])
     if "$fn" in obj:
-        return Callable(str(obj["$fn"]), **decode(obj["params"], depth + 1))
+        if type(obj["$fn"]) is not int:
+            raise WireError("bad function number")
+        return Function(obj["$fn"])
     raise WireError(f"unknown tag {sorted(obj)[:3]}")
 
 
