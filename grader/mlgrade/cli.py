@@ -9,7 +9,9 @@ import tempfile
 
 import click
 
-from . import catalog, errata, i18n, plot, report, runner, stubs
+from . import catalog, errata, i18n, notebooks, plot, report, runner, stubs
+from .cli_export import export
+from .cli_nbgrader import export_nbgrader
 from .i18n import t
 from .outcomes import ExitCode
 from .sandbox import Limits
@@ -171,6 +173,10 @@ def stubs_cmd(solutions, out, check_only):
         sys.exit(ExitCode.CHECKS_FAILED if stale else ExitCode.OK)
     written = stubs.write(solutions, out)
     click.echo(t("cli.stubs_written", n=len(written), out=out))
+
+
+cli.add_command(export)
+export.add_command(export_nbgrader)
 
 
 def main():
