@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
-from mlgrade import catalog
+from mlgrade import catalog, i18n
 from mlgrade.cli import cli
 
 from conftest import SOLUTIONS
@@ -20,9 +21,11 @@ HAS_NBGRADER = shutil.which("nbgrader", path=os.path.dirname(sys.executable)) is
 needs_nbgrader = pytest.mark.skipif(not HAS_NBGRADER, reason="nbgrader is not installed: "
                                     "pip install -e '.[nbgrader]'")
 ASSIGNMENT = "ml-basics"
-WRONG_SIGMOID = {  # every check of ex05 fails: tanh is not the logistic sigmoid
-    "ex05_sigmoid-sigmoid": "import numpy as np\n\ndef sigmoid(z):\n    return np.tanh(z)\n",
-    "ex05_sigmoid-sigmoid_grad": "def sigmoid_grad(z):\n    return 1 - np.tanh(z) ** 2\n",
+WRONG_SIGMOID = {  # every check of ex05 fails: no squashing at all
+    "ex05_sigmoid-sigmoid": "import numpy as np\n\ndef sigmoid(z):\n"
+                            "    return np.asarray(z, dtype=float)\n",
+    "ex05_sigmoid-sigmoid_grad": "def sigmoid_grad(z):\n"
+                                 "    return np.ones_like(np.asarray(z, dtype=float))\n",
 }
 NAIVE_SIGMOID = {  # right for small z, overflows for z = −1e4: loses the large-input checks
     "ex05_sigmoid-sigmoid": "import numpy as np\n\ndef sigmoid(z):\n"
@@ -70,8 +73,11 @@ def reference(course: Path, module: str) -> dict[str, str]:
     return answers(nbformat.read(course / "source" / ASSIGNMENT / f"{module}.ipynb", 4))
 
 
-def mlgrade_score(runner, folder: Path) -> tuple[float, float, dict]:
-    result = runner.invoke(cli, ["check", str(folder), "--format", "json", "--seed", "5"])
+def mlgrade_score(runner, folder: Path, modules=catalog.MODULES) -> tuple[float, float, dict]:
+    args = ["check", str(folder), "--format", "json", "--seed", "5"]
+    for m in modules:
+        args += ["-e", m]
+    result = runner.invoke(cli, args)
     assert result.exit_code in (0, 1), result.output
     report = json.loads(result.stdout)
     return report["score"], report["max_score"], {e["id"]: e for e in report["exercises"]}
@@ -97,12 +103,13 @@ def test_nbgrader_release_autograde_export_agree_with_mlgrade(runner, tmp_path):
 
     # the release holds neither the reference code nor the hidden tests
     for module in modules:
-        text = (course / "release" / ASSIGNMENT / f"{module}.ipynb").read_text()
+        release = nbformat.read(course / "release" / ASSIGNMENT / f"{module}.ipynb", 4)
+        text = "\n".join(cell.source for cell in release.cells)
         assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
         for code in reference(course, module).values():
             body = [line.strip() for line in code.splitlines() if line.strip()]
             hidden = body[body.index("### BEGIN SOLUTION") + 1:body.index("### END SOLUTION")]
-            assert hidden and not any(json.dumps(line)[1:-1] in text for line in hidden)
+            assert hidden and not any(line in text for line in hidden)
         for check in catalog.get(module).all_checks():
             assert (f'run_check("{check.id}"' in text) == (check.kind == "fixed")
 
@@ -123,7 +130,7 @@ def test_nbgrader_release_autograde_export_agree_with_mlgrade(runner, tmp_path):
     assert grades["wrong"] == (total - catalog_points("ex05_sigmoid"), total)
     assert 0 < grades["naive"][0] < total
     for student, folder in students.items():
-        score, max_score, _ = mlgrade_score(runner, folder)
+        score, max_score, _ = mlgrade_score(runner, folder, modules)
         assert (score, max_score) == grades[student], student
 
 
@@ -137,3 +144,155 @@ def test_nbgrader_full_assignment_reference_gets_every_point(runner, tmp_path):
     total = sum(catalog_points(m) for m in catalog.MODULES)
     assert grades_csv(course)["ref"] == (total, total)
     assert mlgrade_score(runner, folder)[:2] == (total, total)
+
+
+# --- the export, without nbgrader -------------------------------------------------------
+
+REQUIRED = {"grade", "grade_id", "locked", "points", "solution", "task", "schema_version"}
+
+
+def test_export_derives_every_cell_from_the_catalog_and_solutions(runner, tmp_path):
+    course = tmp_path / "course"
+    export(runner, course, lang="zh")
+    assert (course / "nbgrader_config.py").exists()
+    for module in catalog.MODULES:
+        nb = nbformat.read(course / "source" / ASSIGNMENT / f"{module}.ipynb", 4)
+        nbformat.validate(nb)
+        task = nb.cells[0]
+        assert task.cell_type == "markdown" and module in task.source
+        assert i18n.lookup(f"{module}.title", "zh") in task.source
+        # the answer cells are the solution module, cut at its catalog functions
+        solution = (SOLUTIONS / f"{module}.py").read_text()
+        joined = "\n".join(answers(nb).values())
+        assert list(answers(nb)) == [f"{module}-{f}" for f in catalog.get(module).functions]
+        assert [line for line in joined.splitlines() if line.strip()] == \
+            [line for line in solution.split('"""\n', 1)[1].splitlines() if line.strip()]
+        # one test cell per check, with its points; randomized checks hidden
+        tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+        checks = catalog.get(module).all_checks()
+        assert len(tests) == len(checks)
+        for cell, check in zip(tests, checks):
+            meta = cell.metadata["nbgrader"]
+            assert REQUIRED <= set(meta) and meta["schema_version"] == 3
+            assert meta["points"] == check.points and meta["locked"] and not meta["solution"]
+            assert f'run_check("{check.id}", globals())' in cell.source
+            assert ("### BEGIN HIDDEN TESTS" in cell.source) == (check.kind == "random")
+        ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+        assert len(ids) == len(set(ids))
+
+
+def test_export_again_is_a_no_op_and_never_overwrites_edits_without_force(runner, tmp_path):
+    course = tmp_path / "course"
+    export(runner, course, "ex02_mse")
+    config = course / "nbgrader_config.py"
+    config.write_text("c = get_config()\n# the instructor's own\n")
+    notebook = course / "source" / ASSIGNMENT / "ex02_mse.ipynb"
+    before = notebook.read_text()
+    again = export(runner, course, "ex02_mse")
+    assert "kept the existing" in again.output and "own" in config.read_text()
+    assert notebook.read_text() == before
+    notebook.write_text(before.replace("mse", "MSE"))
+    refused = runner.invoke(cli, ["export", "nbgrader", str(course), "-e", "ex02_mse"])
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+    assert "MSE" in notebook.read_text()
+    forced = runner.invoke(cli, ["export", "nbgrader", str(course), "-e", "ex02_mse", "--force"])
+    assert forced.exit_code == 0 and notebook.read_text() == before
+
+
+def test_export_without_nbgrader_writes_the_files_and_says_how_to_install(runner, tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.setitem(sys.modules, "nbgrader", None)   # as if it were not installed
+    result = export(runner, tmp_path / "course", "ex01_forward")
+    assert (tmp_path / "course" / "source" / ASSIGNMENT / "ex01_forward.ipynb").exists()
+    assert "pip install -e '.[nbgrader]'" in result.output
+    assert "nbgrader generate_assignment ml-basics" in result.output
+
+
+def test_export_bad_input_is_a_usage_error(runner, tmp_path):
+    bad = [["--solutions", str(tmp_path)], ["--assignment", "a/b"], ["-e", "ex99_nothing"]]
+    for extra in bad:
+        result = runner.invoke(cli, ["export", "nbgrader", str(tmp_path / "c"), *extra])
+        assert result.exit_code == 2 and "Error:" in result.stderr, extra
+        assert "Traceback" not in result.output
+
+
+# --- a folder of notebooks is a workspace -------------------------------------------------
+
+def test_broken_notebooks_lose_only_their_exercise(runner, tmp_path):
+    course = tmp_path / "course"
+    modules = ("ex01_forward", "ex02_mse", "ex03_chain_rule", "ex06_relu")
+    export(runner, course, *modules)
+    folder = course / "source" / ASSIGNMENT
+    (folder / "ex01_forward.ipynb").write_text('{"cells": [')              # not JSON
+    nb = nbformat.read(folder / "ex02_mse.ipynb", 4)                     # a cell deleted
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                != "ex02_mse-mae"]
+    nbformat.write(nb, folder / "ex02_mse.ipynb")
+    nb = nbformat.read(folder / "ex03_chain_rule.ipynb", 4)              # cells swapped
+    nb.cells[1], nb.cells[2] = nb.cells[2], nb.cells[1]
+    nbformat.write(nb, folder / "ex03_chain_rule.ipynb")
+
+    score, _, exercises = mlgrade_score(runner, folder, modules)
+    messages = {m: {c["message"] for c in exercises[m]["checks"]} for m in modules}
+    assert messages["ex01_forward"] == {"ex01_forward.ipynb: is not a notebook (not valid "
+                                        "JSON); this exercise was not graded"}
+    assert messages["ex02_mse"] == {"ex02_mse.ipynb: lacks the answer cell ex02_mse-mae; "
+                                    "this exercise was not graded"}
+    assert "another order" in messages["ex03_chain_rule"].pop()
+    for m in modules[:3]:
+        assert exercises[m]["score"] == 0 and exercises[m]["max_score"] > 0
+        assert {c["status"] for c in exercises[m]["checks"]} == {"error"}
+    assert exercises["ex06_relu"]["score"] == exercises["ex06_relu"]["max_score"] == score > 0
+    text = runner.invoke(cli, ["check", str(folder), "-e", "ex01_forward"]).stdout
+    assert "all 6 checks: ex01_forward.ipynb: is not a notebook" in text
+    assert f"mlgrade check {folder} --seed" in text
+
+
+# --- feedback inside a real kernel --------------------------------------------------------
+
+KERNEL_CELLS = [
+    "import numpy as np\nfrom numpy import exp\nSCALE = 0.5\n"
+    "from mlgrade.notebook import check, run_check",
+    "def half_tanh(z):\n    return SCALE * (1 + np.tanh(SCALE * z))",
+    "def sigmoid(z):\n    return half_tanh(np.asarray(z, dtype=float))\n\n"
+    "def sigmoid_grad(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n\n"
+    "print('scratch code in the same cell', sigmoid(0.0), undefined_name_is_fine_here)",
+    'report = check("ex05_sigmoid")',
+    "def sigmoid_grad(z):\n    return z * (1 - z)",
+    'check("ex05_sigmoid")',
+    'run_check("ex05_sigmoid.sigmoid_grad.doc004_slope_at_0", globals())',
+    "import time\ndef sigmoid(z):\n    while True:\n        pass",
+    'started = time.monotonic()\ncheck("ex05_sigmoid", timeout=1)\n'
+    'print("kernel alive after", round(time.monotonic() - started), "s")',
+]
+
+
+def outputs(cell) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif out.output_type == "error":
+            parts.append(f"{out.ename}: " + "\n".join(out.traceback))
+    return click.unstyle("".join(parts))
+
+
+def test_check_in_a_real_kernel_grades_the_namespace_in_the_sandbox(tmp_path):
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in KERNEL_CELLS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    out = [outputs(c) for c in nb.cells]
+    assert "NameError" in out[2]          # the notebook's own error; check() ignores it
+    assert "ex05_sigmoid" in out[3] and "7/7" in out[3] and "Total: 7/7" in out[3]
+    assert "diagnosis [sigmoid-grad-of-preactivation]" in out[5]
+    assert "stuck? mlgrade hint ex05_sigmoid" in out[5]
+    assert 'check("ex05_sigmoid", seed=' in out[5] and "mlgrade check notebook" not in out[5]
+    assert out[6].startswith("CheckFailed: ") and "Traceback" not in out[6]
+    assert "FAIL document 004: sigma'(0) = 0.25" in out[6] and "sigmoid-grad-of" in out[6]
+    assert "time limit of 1 s for this exercise exceeded" in out[8]
+    assert "kernel alive after" in out[8]
+    assert int(out[8].split("kernel alive after")[1].split()[0]) < 30

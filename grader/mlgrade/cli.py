@@ -94,13 +94,16 @@ def init(directory):
 def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation, checks_dirs,
           color, verbose):
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
-    if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
+    if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES) \
+            and not notebooks.notebook_modules(path):
         raise click.UsageError(t("cli.no_exercises", path=path))
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
     try:
-        result = runner.grade_workspace(path, list(exercises), seed, limits, list(checks_dirs),
-                                        isolation)
+        with notebooks.opened(path, list(exercises)) as (folder, problems):
+            result = runner.grade_workspace(folder, list(exercises), seed, limits,
+                                            list(checks_dirs), isolation)
+        notebooks.explain(result, path, problems)
     except (runner.IsolationError, runner.ChecksError) as exc:
         raise click.UsageError(str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - anything here is mlgrade's own failure
