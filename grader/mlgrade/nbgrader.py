@@ -73,9 +73,9 @@ def test_source(check: Check, lang: str) -> str:
     points = f"{check.points:g}"
     lines = [f"# {name}  ({i18n.lookup('nbgrader.notebook.points', lang).format(n=points)})"]
     if check.doc is not None and check.doc.inputs:
-        lines.append(f"# {check.doc.inputs} → {check.doc.correct}")
+        lines.append(" ".join(f"# {check.doc.inputs} → {check.doc.correct}".split()))
     call = ["from mlgrade.notebook import run_check",
-            f'run_check("{check.id}", globals())']
+            f'run_check("{check.id}", globals(), lang="{lang}")']
     if check.kind == "random":
         lines[0] += "  " + i18n.lookup("nbgrader.notebook.hidden", lang)
         call = ["### BEGIN HIDDEN TESTS", *call, "### END HIDDEN TESTS"]
@@ -90,8 +90,8 @@ def notebook(module: str, solution: str, lang: str):
                    _nbgrader(f"{module}-task", locked=True), f"{module}-task")]
     for grade_id, code in split_solution(module, solution):
         cells.append(_cell("code", code, _nbgrader(grade_id, solution=True), grade_id))
-    cells.append(_cell("code", f'from mlgrade.notebook import check\ncheck("{module}")', {},
-                       f"{module}-feedback"))
+    feedback = f'from mlgrade.notebook import check\ncheck("{module}", lang="{lang}")'
+    cells.append(_cell("code", feedback, {}, f"{module}-feedback"))
     cells.append(_cell("markdown", i18n.lookup("nbgrader.notebook.tests", lang),
                        _nbgrader(f"{module}-tests", locked=True), f"{module}-tests"))
     for check in catalog.get(module).all_checks():

@@ -55,7 +55,7 @@ def check(exercise: str, namespace: dict | None = None, *, seed: int | None = No
     return result
 
 
-def run_check(check_id: str, namespace: dict | None = None) -> None:
+def run_check(check_id: str, namespace: dict | None = None, lang: str | None = None) -> None:
     """One catalog check, as an nbgrader test cell: print PASS, or raise `CheckFailed`
     with mlgrade's message, the call, the diagnosis and the hint pointer."""
     from . import report as render
@@ -64,7 +64,7 @@ def run_check(check_id: str, namespace: dict | None = None) -> None:
     module = check_id.split(".", 1)[0]
     if module not in catalog.MODULES:
         raise CheckFailed([t("nbgrader.unknown_check", id=check_id)])
-    result = grade(module, namespace)
+    result = grade(module, namespace, lang=lang)
     found = [c for e in result.exercises for c in e.checks if c.id == check_id]
     if not found:
         raise CheckFailed([t("nbgrader.unknown_check", id=check_id)])
