@@ -254,13 +254,15 @@ KERNEL_CELLS = [
     "def sigmoid(z):\n    return half_tanh(np.asarray(z, dtype=float))\n\n"
     "def sigmoid_grad(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n\n"
     "print('scratch code in the same cell', sigmoid(0.0), undefined_name_is_fine_here)",
-    'report = check("ex05_sigmoid")',
+    'check("ex05_sigmoid")',
     "def sigmoid_grad(z):\n    return z * (1 - z)",
     'check("ex05_sigmoid")',
     'run_check("ex05_sigmoid.sigmoid_grad.doc004_slope_at_0", globals())',
     "import time\ndef sigmoid(z):\n    while True:\n        pass",
     'started = time.monotonic()\ncheck("ex05_sigmoid", timeout=1)\n'
     'print("kernel alive after", round(time.monotonic() - started), "s")',
+    "def sigmoid(z):\n    return half_tanh(np.asarray(z, dtype=float))\n\n"
+    'check("ex05_sigmoid", lang="zh")',
 ]
 
 
@@ -269,6 +271,8 @@ def outputs(cell) -> str:
     for out in cell.get("outputs", []):
         if out.output_type == "stream":
             parts.append(out.text)
+        elif out.output_type == "execute_result":
+            parts.append(f"Out: {out.data['text/plain']}")
         elif out.output_type == "error":
             parts.append(f"{out.ename}: " + "\n".join(out.traceback))
     return click.unstyle("".join(parts))
@@ -285,6 +289,7 @@ def test_check_in_a_real_kernel_grades_the_namespace_in_the_sandbox(tmp_path):
     out = [outputs(c) for c in nb.cells]
     assert "NameError" in out[2]          # the notebook's own error; check() ignores it
     assert "ex05_sigmoid" in out[3] and "7/7" in out[3] and "Total: 7/7" in out[3]
+    assert "Out:" not in "".join(out)        # check() shows its report only
     assert "diagnosis [sigmoid-grad-of-preactivation]" in out[5]
     assert "stuck? mlgrade hint ex05_sigmoid" in out[5]
     assert 'check("ex05_sigmoid", seed=' in out[5] and "mlgrade check notebook" not in out[5]
@@ -293,3 +298,4 @@ def test_check_in_a_real_kernel_grades_the_namespace_in_the_sandbox(tmp_path):
     assert "time limit of 1 s for this exercise exceeded" in out[8]
     assert "kernel alive after" in out[8]
     assert int(out[8].split("kernel alive after")[1].split()[0]) < 30
+    assert "总分：4/7" in out[9] and "诊断" in out[9]

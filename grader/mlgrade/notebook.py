@@ -43,7 +43,10 @@ class CheckFailed(AssertionError):
 def check(exercise: str, namespace: dict | None = None, *, seed: int | None = None,
           timeout: float | None = None, lang: str | None = None):
     """Grade `exercise` with the functions of `namespace` (default: the caller's globals)
-    and print the report of `mlgrade check -e exercise`.  Returns the `Report`."""
+    and print the report of `mlgrade check -e exercise`.
+
+    Returns None, so that a notebook shows the report only; `grade` returns the `Report`.
+    """
     from . import report as render
 
     namespace = _caller_globals() if namespace is None else namespace
@@ -52,7 +55,6 @@ def check(exercise: str, namespace: dict | None = None, *, seed: int | None = No
     replay = t("report.replay", workspace=result.workspace, seed=result.seed)
     text = text.replace(replay, t("nbgrader.replay", module=exercise, seed=result.seed))
     print(text)
-    return result
 
 
 def run_check(check_id: str, namespace: dict | None = None, lang: str | None = None) -> None:
