@@ -3,6 +3,7 @@ feedback inside a real Jupyter kernel."""
 import csv
 import json
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -299,3 +300,24 @@ def test_check_in_a_real_kernel_grades_the_namespace_in_the_sandbox(tmp_path):
     assert "kernel alive after" in out[8]
     assert int(out[8].split("kernel alive after")[1].split()[0]) < 30
     assert "总分：4/7" in out[9] and "诊断" in out[9]
+
+
+def test_module_from_a_namespace_takes_what_the_functions_use_and_nothing_else(tmp_path):
+    from mlgrade.notebook import module_source
+
+    cells = tmp_path / "cells.py"
+    cells.write_text(
+        "import numpy as np\nfrom numpy import exp\nSCALE = 1.0\n\n"
+        "def half(z):\n    return SCALE / (1 + exp(-z))\n\n"
+        "def sigmoid(z):\n    return half(np.asarray(z, dtype=float))\n\n"
+        "def plot_me():\n    import matplotlib\n")
+    namespace = runpy.run_path(str(cells))
+    # a lambda has no definition of its own: its cell's assignment comes from IPython's In
+    namespace["In"] = ["", "data = 3", "sigmoid_grad = lambda z: sigmoid(z) * (1 - sigmoid(z))"]
+    namespace["sigmoid_grad"] = eval(namespace["In"][2].split(" = ", 1)[1], namespace)
+    text = module_source("ex05_sigmoid", namespace)
+    assert "plot_me" not in text and "data" not in text and "matplotlib" not in text
+    fresh: dict = {}
+    exec(compile(text, "module", "exec"), fresh)
+    assert fresh["sigmoid"](0.0) == 0.5 and fresh["sigmoid_grad"](0.0) == 0.25
+    assert "from numpy import exp" in text and "SCALE = 1.0" in text
