@@ -321,3 +321,13 @@ def test_module_from_a_namespace_takes_what_the_functions_use_and_nothing_else(t
     exec(compile(text, "module", "exec"), fresh)
     assert fresh["sigmoid"](0.0) == 0.5 and fresh["sigmoid_grad"](0.0) == 0.25
     assert "from numpy import exp" in text and "SCALE = 1.0" in text
+
+
+def test_a_submission_is_graded_on_its_assignments_exercises(runner, tmp_path):
+    course = tmp_path / "course"
+    export(runner, course, "ex06_relu")
+    folder = course / "submitted" / "alice" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    shutil.copy(course / "source" / ASSIGNMENT / "ex06_relu.ipynb", folder)
+    score, max_score, exercises = mlgrade_score(runner, folder)
+    assert list(exercises) == ["ex06_relu"] and score == max_score == catalog_points("ex06_relu")

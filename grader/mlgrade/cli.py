@@ -97,6 +97,7 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES) \
             and not notebooks.notebook_modules(path):
         raise click.UsageError(t("cli.no_exercises", path=path))
+    exercises = exercises or notebooks.assignment_modules(path)   # an nbgrader submission
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
     try:

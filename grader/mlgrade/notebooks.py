@@ -123,6 +123,18 @@ def notebook_modules(folder: str) -> list[str]:
     return [m for m in catalog.MODULES if os.path.isfile(os.path.join(folder, m + ".ipynb"))]
 
 
+def assignment_modules(folder: str) -> list[str]:
+    """The exercises of the nbgrader assignment a submission belongs to: for
+    COURSE/submitted/<student>/<assignment>, the notebooks of COURSE/source/<assignment>;
+    [] for any other folder."""
+    folder = os.path.abspath(folder)
+    student = os.path.dirname(folder)
+    if os.path.basename(os.path.dirname(student)) != "submitted":
+        return []
+    course = os.path.dirname(os.path.dirname(student))
+    return notebook_modules(os.path.join(course, "source", os.path.basename(folder)))
+
+
 @contextlib.contextmanager
 def opened(folder: str, modules: list[str] | None = None):
     """Yield (workspace, problems): `folder` itself, or a temporary copy with modules made
