@@ -218,9 +218,12 @@ def test_export_bad_input_is_a_usage_error(runner, tmp_path):
 
 def test_broken_notebooks_lose_only_their_exercise(runner, tmp_path):
     course = tmp_path / "course"
-    modules = ("ex01_forward", "ex02_mse", "ex03_chain_rule", "ex06_relu")
+    modules = ("ex01_forward", "ex02_mse", "ex03_chain_rule", "ex10_gradcheck", "ex06_relu")
     export(runner, course, *modules)
     folder = course / "source" / ASSIGNMENT
+    secret = tmp_path / "elsewhere.ipynb"                                # never read: a link
+    (folder / "ex10_gradcheck.ipynb").rename(secret)
+    (folder / "ex10_gradcheck.ipynb").symlink_to(secret)
     (folder / "ex01_forward.ipynb").write_text('{"cells": [')              # not JSON
     nb = nbformat.read(folder / "ex02_mse.ipynb", 4)                     # a cell deleted
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
@@ -237,7 +240,10 @@ def test_broken_notebooks_lose_only_their_exercise(runner, tmp_path):
     assert messages["ex02_mse"] == {"ex02_mse.ipynb: lacks the answer cell ex02_mse-mae; "
                                     "this exercise was not graded"}
     assert "another order" in messages["ex03_chain_rule"].pop()
-    for m in modules[:3]:
+    assert messages["ex10_gradcheck"] == {"ex10_gradcheck.ipynb: cannot be read (a symbolic "
+                                          "link; hand in the notebook itself); this exercise "
+                                          "was not graded"}
+    for m in modules[:4]:
         assert exercises[m]["score"] == 0 and exercises[m]["max_score"] > 0
         assert {c["status"] for c in exercises[m]["checks"]} == {"error"}
     assert exercises["ex06_relu"]["score"] == exercises["ex06_relu"]["max_score"] == score > 0

@@ -9,9 +9,11 @@ order loses that exercise only, with a message saying why.
 """
 import ast
 import contextlib
+import errno
 import os
 import re
 import shutil
+import stat
 import tempfile
 
 from . import catalog
@@ -20,6 +22,7 @@ from .outcomes import Status
 from .results import Report
 
 MAGIC = re.compile(r"^([ \t]*)([%!])", re.M)
+MAX_BYTES = 16 << 20   # a notebook of the 13 exercises is ~20 KB
 
 
 class NotebookError(ValueError):
@@ -87,11 +90,13 @@ def module_source(path: str, module: str) -> str:
     import nbformat
 
     try:
-        with open(path, encoding="utf-8") as f:
-            nb = nbformat.read(f, as_version=4)
+        nb = nbformat.reads(read_plain_file(path).decode("utf-8"), as_version=4)
         nbformat.validate(nb)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NotebookError(t("nbgrader.nb.unreadable", detail=exc)) from None
+    except OSError as exc:
+        detail = t("nbgrader.nb.symlink") if exc.errno == errno.ELOOP else exc.strerror or exc
+        raise NotebookError(t("nbgrader.nb.unreadable", detail=detail)) from None
+    except UnicodeDecodeError as exc:
+        raise NotebookError(t("nbgrader.nb.unreadable", detail=exc.reason)) from None
     except nbformat.reader.NotJSONError:
         raise NotebookError(t("nbgrader.nb.not_json")) from None
     except Exception as exc:  # noqa: BLE001 - nbformat's validation and reader errors vary
@@ -101,6 +106,22 @@ def module_source(path: str, module: str) -> str:
     for cell in answer_cells(nb, module):
         parts.append(python_of(cell.source, _meta(cell)["grade_id"]))
     return "\n\n".join(parts) + "\n"
+
+
+def read_plain_file(path: str) -> bytes:
+    """The bytes of a regular file that is not a symbolic link, up to MAX_BYTES.
+
+    The grading process reads submitted notebooks itself (their code then runs in the
+    sandbox): a link to a file outside the submission must not be read on its behalf.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, t("nbgrader.nb.not_a_file"))
+        data = f.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise OSError(errno.EFBIG, t("nbgrader.nb.too_large", mb=MAX_BYTES >> 20))
+    return data
 
 
 def python_of(code: str, grade_id: str) -> str:
@@ -160,7 +181,9 @@ def opened(folder: str, modules: list[str] | None = None):
                 with open(target, "w", encoding="utf-8") as f:
                     f.write(text)
             elif os.path.isfile(os.path.join(folder, module + ".py")):
-                shutil.copyfile(os.path.join(folder, module + ".py"), target)
+                # a link stays a link: the sandbox resolves it as it would in `folder`
+                shutil.copyfile(os.path.join(folder, module + ".py"), target,
+                                follow_symlinks=False)
         yield tmp, problems
 
 
