@@ -302,6 +302,9 @@ def test_check_in_a_real_kernel_grades_the_namespace_in_the_sandbox(tmp_path):
     assert 'check("ex05_sigmoid", seed=' in out[5] and "mlgrade check notebook" not in out[5]
     assert out[6].startswith("CheckFailed: ") and "Traceback" not in out[6]
     assert "FAIL document 004: sigma'(0) = 0.25" in out[6] and "sigmoid-grad-of" in out[6]
+    error = [o for o in nb.cells[6].outputs if o.output_type == "error"][0]
+    assert "diagnosis [sigmoid-grad-of-preactivation]" in error.evalue
+    assert "\x1b" not in error.evalue
     assert "time limit of 1 s for this exercise exceeded" in out[8]
     assert "kernel alive after" in out[8]
     assert int(out[8].split("kernel alive after")[1].split()[0]) < 30

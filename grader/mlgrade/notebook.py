@@ -33,7 +33,9 @@ class CheckFailed(AssertionError):
     """A failed check in an nbgrader test cell; Jupyter shows its lines, not a traceback."""
 
     def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
+        import click
+
+        super().__init__(click.unstyle("\n".join(lines)))   # colours in the rendering only
         self.lines = lines
 
     def _render_traceback_(self) -> list[str]:   # IPython's hook for custom tracebacks
