@@ -101,10 +101,8 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
     try:
-        with notebooks.opened(path, list(exercises)) as (folder, problems):
-            result = runner.grade_workspace(folder, list(exercises), seed, limits,
-                                            list(checks_dirs), isolation)
-        notebooks.explain(result, path, problems)
+        result = runner.grade_workspace(path, list(exercises), seed, limits, list(checks_dirs),
+                                        isolation)
     except (runner.IsolationError, runner.ChecksError) as exc:
         raise click.UsageError(str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - anything here is mlgrade's own failure
