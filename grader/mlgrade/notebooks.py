@@ -149,11 +149,15 @@ def assignment_modules(folder: str) -> list[str]:
     COURSE/submitted/<student>/<assignment>, the notebooks of COURSE/source/<assignment>;
     [] for any other folder."""
     folder = os.path.abspath(folder)
-    student = os.path.dirname(folder)
-    if os.path.basename(os.path.dirname(student)) != "submitted":
+    return course_modules(os.path.dirname(os.path.dirname(folder)), os.path.basename(folder))
+
+
+def course_modules(submitted: str, assignment: str) -> list[str]:
+    """For COURSE/submitted, the exercises of COURSE/source/<assignment>; else []."""
+    submitted = os.path.abspath(submitted)
+    if os.path.basename(submitted) != "submitted":
         return []
-    course = os.path.dirname(os.path.dirname(student))
-    return notebook_modules(os.path.join(course, "source", os.path.basename(folder)))
+    return notebook_modules(os.path.join(os.path.dirname(submitted), "source", assignment))
 
 
 @contextlib.contextmanager
