@@ -251,7 +251,7 @@ def test_broken_notebooks_lose_only_their_exercise(runner, tmp_path):
     text = runner.invoke(cli, ["check", str(folder), "-e", "ex01_forward"]).stdout
     n = len(catalog.get("ex01_forward").all_checks())
     assert f"all {n} checks: ex01_forward.ipynb: is not a notebook" in text
-    assert f"mlgrade check {folder} --seed" in text
+    assert f"mlgrade check {folder} -e ex01_forward --seed" in text
 
 
 # --- feedback inside a real kernel --------------------------------------------------------

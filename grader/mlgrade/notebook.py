@@ -53,10 +53,10 @@ def check(exercise: str, namespace: dict | None = None, *, seed: int | None = No
 
     namespace = _caller_globals() if namespace is None else namespace
     result = grade(exercise, namespace, seed, timeout, lang)
-    text = render.render_text(result)
-    replay = t("report.replay", workspace=result.workspace, seed=result.seed)
-    text = text.replace(replay, t("nbgrader.replay", module=exercise, seed=result.seed))
-    print(text)
+    lines = _for_notebook(render.render_text(result).splitlines())
+    if not result.all_passed:     # the last line replays on the command line: here, check()
+        lines[-1] = t("nbgrader.replay", module=exercise, seed=result.seed)
+    print("\n".join(lines))
 
 
 def run_check(check_id: str, namespace: dict | None = None, lang: str | None = None) -> None:
@@ -76,9 +76,14 @@ def run_check(check_id: str, namespace: dict | None = None, lang: str | None = N
     if c.passed:
         print(t("nbgrader.passed", name=c.name, points=f"{c.points:g}"))
         return
-    lines = render._failure(c, verbose=False, name=c.name)
+    lines = _for_notebook(render._failure(c, False, c.name, result))
     lines.append("       " + t("cli.hint_available", module=module))
     raise CheckFailed(lines)
+
+
+def _for_notebook(lines: list[str]) -> list[str]:
+    """A report's lines without pointers to command-line options a notebook lacks."""
+    return [line for line in lines if "--show-inputs" not in line]
 
 
 def hint(exercise: str, level: int = 1) -> None:
