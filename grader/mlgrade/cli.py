@@ -8,8 +8,10 @@ import sys
 
 import click
 
-from . import catalog, errata, i18n, plot, report, stubs
+from . import catalog, errata, i18n, notebooks, plot, report, stubs
 from . import output as out
+from .cli_export import export
+from .cli_nbgrader import export_nbgrader
 from .i18n import t
 from .outcomes import ExitCode
 from .sandbox import Limits
@@ -95,8 +97,10 @@ def init(directory):
 def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation, checks_dirs,
           color, verbose, quiet, show_inputs):
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
-    if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
+    if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES) \
+            and not notebooks.notebook_modules(path):
         raise click.UsageError(t("cli.no_exercises", path=report.escape(path)))
+    exercises = exercises or notebooks.assignment_modules(path)   # an nbgrader submission
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
     from . import runner     # pytest: imported only by the commands that grade
@@ -195,6 +199,8 @@ def stubs_cmd(solutions, out, check_only):
 from .cli_feedback import list_cmd  # noqa: E402 - a command of its own module
 
 cli.add_command(list_cmd)
+cli.add_command(export)
+export.add_command(export_nbgrader)
 
 
 def main():
