@@ -87,10 +87,11 @@ def init(directory):
               help=t("cli.help.checks"))
 @click.option("--color/--no-color", default=None, help=t("cli.help.color"))
 @click.option("-v", "--verbose", is_flag=True, help=t("cli.help.verbose"))
+@click.option("--student", help=t("quiz.help.check_student"))
 @lang_option
 @click.pass_context
 def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation, checks_dirs,
-          color, verbose):
+          color, verbose, student):
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
         raise click.UsageError(t("cli.no_exercises", path=path))
@@ -105,6 +106,9 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
         if verbose:
             raise
         raise MlgradeError(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}")) from None
+    from .quiz.grading import for_workspace
+    quiz_part = None if exercises else for_workspace(path, student)
+    result.exercises += [quiz_part] if quiz_part else []
     if fmt == "json":
         emit(report.render_json(result), output)
     else:
@@ -171,6 +175,11 @@ def stubs_cmd(solutions, out, check_only):
         sys.exit(ExitCode.CHECKS_FAILED if stale else ExitCode.OK)
     written = stubs.write(solutions, out)
     click.echo(t("cli.stubs_written", n=len(written), out=out))
+
+
+from .cli_quiz import quiz  # noqa: E402  (uses the options defined above)
+
+cli.add_command(quiz)
 
 
 def main():
