@@ -1,5 +1,4 @@
 """`mlgrade quiz take|grade|key`: the quiz from the command line (thin; logic in mlgrade.quiz)."""
-import os
 import sys
 
 import click
@@ -28,7 +27,7 @@ def take(ctx, student, path):
     from .quiz import answers, session
 
     try:
-        _, saved_for = session._existing(path)
+        _, saved_for = session.saved(path)
     except answers.AnswersError as exc:
         fail(exc.problems)
     student = (student or saved_for or "").strip()

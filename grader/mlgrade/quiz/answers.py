@@ -57,7 +57,7 @@ def read(path: str) -> tuple[dict, str | None]:
     problems = []
     for key in doc:
         if key not in ("student", "answers"):
-            problems.append(t("quiz.msg.unknown_top", path=path, key=key))
+            problems.append(t("quiz.msg.unknown_top", path=path, name=key))
     student = doc.get("student")
     if student is not None and not isinstance(student, str):
         problems.append(t("quiz.msg.student_type", path=path))

@@ -18,7 +18,7 @@ INTERRUPTED = 130      # the shell's code for a run stopped by Ctrl-C
 
 def run(path: str, student: str) -> int:
     """Ask every unanswered question; return the exit code (0, or 130 when interrupted)."""
-    answers, _ = _existing(path)
+    answers, _ = saved(path)
     total = len(QUESTIONS)
     click.echo(t("quiz.start", student=student, n=total, answered=len(answers), path=path))
     try:
@@ -35,7 +35,7 @@ def run(path: str, student: str) -> int:
     return 0
 
 
-def _existing(path: str) -> tuple[dict, str | None]:
+def saved(path: str) -> tuple[dict, str | None]:
     """The answers saved so far (none if the file does not exist yet)."""
     try:
         return answers_file.read(path)
@@ -53,7 +53,7 @@ def _ask(q, number: int, total: int, answers: dict, path: str, student: str) -> 
     click.secho(head, bold=True)
     click.echo(t(f"quiz.q.{q.id}.text", **q.params(student)))
     if isinstance(q, Choice):
-        for letter, option in zip(q.letters, t_list(f"quiz.q.{q.id}.options")):
+        for letter, option in zip(q.letters, t_list(f"quiz.q.{q.id}.options"), strict=True):
             click.echo(f"  {letter}) {option}")
     click.echo(how_to_answer(q))
     while True:
@@ -116,6 +116,7 @@ def _feedback(q, value, student: str) -> None:
 def _score(answers: dict, student: str) -> None:
     score = sum(q.points for q in QUESTIONS
                 if q.id in answers and judge(q, answers[q.id], student).correct)
+    most = sum(q.points for q in QUESTIONS)
     click.echo("")
-    click.secho(t("quiz.score", score=f"{score:g}", max_score=f"{sum(q.points for q in QUESTIONS):g}",
+    click.secho(t("quiz.score", score=f"{score:g}", max_score=f"{most:g}",
                   answered=len(answers), n=len(QUESTIONS)), bold=True)
