@@ -163,7 +163,7 @@ def test_a_numeric_misconception_gets_its_named_diagnosis(qid, wrong, mistake):
 @pytest.mark.parametrize("qid, text, mistake", [
     ("d000_dloss_dpred", "2*(y - yhat)", "sign-flipped"),
     ("d000_dloss_dpred", "yhat - y", "missing-factor-2"),
-    ("d003_sigmoid_grad_s", "s*(s - 1)", "sign-flipped"),
+    ("d002_neuron_grad", "(y - f)*f*(1 - f)*x", "sign-flipped"),
     ("d004_sigmoid_grad_z", "z*(1 - z)", "sigmoid-grad-of-preactivation"),
     ("d002_update_rule", "w + eta*g", "update-wrong-direction"),
 ])
@@ -238,3 +238,12 @@ def test_the_report_has_the_schema_of_mlgrade_check():
     assert {c["id"] for c in quiz["checks"]} == {f"quiz.{q.id}" for q in QUESTIONS}
     kinds = {c["function"]: c["kind"] for c in quiz["checks"]}
     assert kinds["d000_forward"] == "random" and kinds["d000_epoch_2"] == "fixed"
+
+
+def test_the_readme_counts_are_true():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    randomized = sum(q.randomized for q in QUESTIONS)
+    assert f"{len(QUESTIONS)} questions on the five documents" in readme
+    assert f"{randomized} numeric\nquestions have numbers of each student's own" in readme

@@ -188,7 +188,7 @@ QUESTIONS = (
     Choice("d003_dh_dw", "003", correct="b", printed="a", erratum=BACKPROP_ERRATUM),
     Choice("d003_backprop_is", "003", correct="c"),
     Formula("d003_sigmoid_grad_s", "003", ("s",), lambda s: s * (1 - s), "s*(1 - s)",
-            {"s": (0.01, 0.99)}, mistakes={"sign-flipped": lambda s: s * (s - 1)}),
+            {"s": (0.01, 0.99)}),
     # document 004: Hung-yi Lee's lecture: sigmoid, ReLU, softmax, cross-entropy, depth
     Numeric("d004_sigmoid_grad", "004", make=lambda rng: {"z": tenth(rng, -3, 3, True)},
             answer=lambda z: float(sigma(z) * (1 - sigma(z))),
