@@ -31,7 +31,8 @@ class Verdict:
             return None
         text = diagnosis_text(self.mistake)
         if self.erratum:
-            text = f"{text} {t(f'errata.{self.erratum}')}"
+            space = "" if i18n.current() == "zh" else " "      # Chinese sentences need none
+            text = f"{text}{space}{t(f'errata.{self.erratum}')}"
         return {"id": self.mistake, "message": text}
 
 
