@@ -247,3 +247,20 @@ def test_the_readme_counts_are_true():
     randomized = sum(q.randomized for q in QUESTIONS)
     assert f"{len(QUESTIONS)} questions on the five documents" in readme
     assert f"{randomized} numeric\nquestions have numbers of each student's own" in readme
+
+
+def test_the_notebook_cells_show_the_students_numbers_and_grade_one_answer(capsys):
+    from mlgrade.quiz import notebook
+
+    text = notebook.question("d000_forward", "alice")
+    assert "w1 = 0.7" in text and "document 000" in text
+    assert "a) " in notebook.question("d004_digits", "alice")
+    notebook.grade_answer("d000_forward", "alice", {"d000_forward": np.float64(5.6)})
+    assert "Right." in capsys.readouterr().out
+    for namespace, words in [({}, "not answered"), ({"d000_forward": "5.6"}, "expected a number"),
+                             ({"d000_forward": 5.6 - 0.5}, "forgot-bias")]:
+        with pytest.raises(notebook.AnswerFailed) as info:
+            notebook.grade_answer("d000_forward", "alice", namespace)
+        assert words in str(info.value)
+    with pytest.raises(notebook.AnswerFailed) as info:
+        notebook.grade_answer("d000_forward", "bob", {"d000_forward": 5.6})   # alice's number

@@ -67,8 +67,9 @@ def grade(ctx, path, student, fmt, output):
 
 def without_replay(text: str, result) -> str:
     """The text report minus its `mlgrade check --seed` line, which does not apply here."""
-    replay = t("report.replay", workspace=result.workspace, seed=result.seed)
-    return "\n".join(line for line in text.splitlines() if line != replay)
+    prefix = t("report.replay", workspace="\0", seed="\0").split("\0")[0]
+    return "\n".join(line for line in text.splitlines()
+                     if not click.unstyle(line).startswith(prefix))
 
 
 @quiz.command("key", help=t("quiz.help.key"))
