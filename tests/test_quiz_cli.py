@@ -169,3 +169,25 @@ def test_check_reports_a_broken_answers_file_as_the_quizs_error(runner, tmp_path
     quiz = json.loads(result.stdout)["exercises"][-1]
     assert quiz["id"] == "quiz" and quiz["checks"][0]["status"] == "error"
     assert "not valid TOML" in quiz["checks"][0]["message"]
+
+
+def test_take_needs_a_student_and_keeps_to_the_files_student(runner, tmp_path):
+    missing = runner.invoke(cli, ["quiz", "take", "--answers", str(tmp_path / "a.toml")])
+    assert missing.exit_code == 2 and "--student" in missing.stderr
+    path = key_file(runner, tmp_path, "alice")
+    other = runner.invoke(cli, ["quiz", "take", "--answers", str(path), "--student", "bob"])
+    assert other.exit_code == 2 and "--student alice" in other.stderr
+    before = path.read_text()
+    done = runner.invoke(cli, ["quiz", "take", "--answers", str(path)])   # the file's student
+    assert done.exit_code == 0 and f"{N}/{N}" in done.stdout
+    assert path.read_text() == before
+
+
+def test_take_without_a_terminal_stops_at_the_end_of_input(runner, tmp_path):
+    path = tmp_path / "a.toml"
+    from mlgrade.quiz.bank import BY_ID
+    first = BY_ID["d000_forward"].key("alice")
+    result = runner.invoke(cli, ["quiz", "take", "--student", "alice", "--answers", str(path)],
+                           input=f"{first}\n")
+    assert result.exit_code == 130 and "Stopped. 1 of" in result.stdout
+    assert "d000_forward = " in path.read_text()

@@ -34,8 +34,7 @@ def take(ctx, student, path):
     if not student:
         raise click.UsageError(t("quiz.no_student"))
     if saved_for and saved_for != student:
-        raise click.UsageError(t("quiz.msg.other_student", path=path, file=saved_for,
-                                 student=student))
+        raise click.UsageError(t("quiz.msg.other_student_take", path=path, file=saved_for))
     ctx.exit(session.run(path, student))
 
 
