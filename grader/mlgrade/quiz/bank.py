@@ -147,7 +147,7 @@ QUESTIONS = (
     Numeric("d000_epoch_2", "000", answer=epoch2_y_pred, printed=epoch2_printed,
             erratum=EPOCH_ERRATUM),
     Choice("d000_update_sign", "000", correct="a", mistakes={"b": "update-wrong-direction"}),
-    Choice("d000_hessian", "000", correct="a", mistakes={"b": "missing-factor-2"}),
+    Choice("d000_hessian", "000", correct="a", mistakes={"d": "missing-factor-2"}),   # ½·H
     Formula("d000_dloss_dpred", "000", ("y", "yhat"), lambda y, yhat: 2 * (yhat - y),
             "2*(yhat - y)", {"y": (-3, 3), "yhat": (-3, 3)},
             mistakes={"sign-flipped": lambda y, yhat: 2 * (y - yhat),
