@@ -140,35 +140,40 @@ def test_a_wrong_formula_is_a_wrong_answer_not_a_file_problem(runner, tmp_path):
     assert result.exit_code == 1 and f"{N - 1}/{N}" in result.stdout
 
 
-def test_check_includes_the_quiz_of_a_workspace_student_from_the_folder_name(runner, tmp_path):
+def test_check_includes_the_quiz_of_a_workspace(runner, tmp_path):
     ws = tmp_path / "alice"
     shutil.copytree(SOLUTIONS, ws)
-    key_file(runner, tmp_path, "alice").rename(ws / "answers.toml")
-    result = runner.invoke(cli, ["check", str(ws), "--format", "json", "--seed", "1"])
+    key_file(runner, tmp_path, "bob").rename(ws / "answers.toml")
+    result = runner.invoke(cli, ["check", str(ws), "--student", "bob", "--format", "json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
-    quiz = report["exercises"][-1]
+    quiz = json.loads(result.stdout)["exercises"][-1]
     assert quiz["id"] == "quiz" and quiz["score"] == quiz["max_score"] == N
-    assert "alice" in quiz["title"] and "--student" in quiz["title"]   # where the id came from
-    other = runner.invoke(cli, ["check", str(ws), "--student", "bob", "--format", "json"])
-    assert other.exit_code == 1
-    quiz = json.loads(other.stdout)["exercises"][-1]
-    assert quiz["score"] < N and "--student" not in quiz["title"]
+    assert "bob" in quiz["title"] and "--student" not in quiz["title"]
     only = runner.invoke(cli, ["check", str(ws), "-e", "ex01_forward", "--format", "json"])
     assert [e["id"] for e in json.loads(only.stdout)["exercises"]] == ["ex01_forward"]
 
 
-def test_check_reports_a_broken_answers_file_as_the_quizs_error(runner, tmp_path):
-    ws = tmp_path / "ws"
-    shutil.copytree(SOLUTIONS, ws)
-    (ws / "answers.toml").write_text("[answers\n")
-    result = runner.invoke(cli, ["check", str(ws), "--format", "json", "-e", "ex01_forward"])
-    assert result.exit_code == 0                  # -e: only that exercise, no quiz
-    result = runner.invoke(cli, ["check", str(ws), "--format", "json"])
-    assert result.exit_code == 1
-    quiz = json.loads(result.stdout)["exercises"][-1]
-    assert quiz["id"] == "quiz" and quiz["checks"][0]["status"] == "error"
-    assert "not valid TOML" in quiz["checks"][0]["message"]
+def test_without_student_the_workspace_folder_names_the_student(runner, tmp_path):
+    from mlgrade.quiz.grading import for_workspace
+
+    ws = tmp_path / "alice"
+    ws.mkdir()
+    assert for_workspace(str(ws)) is None                       # no answers.toml, no quiz
+    key_file(runner, tmp_path, "alice").rename(ws / "answers.toml")
+    quiz = for_workspace(str(ws))
+    assert quiz.score == quiz.max_score == N
+    assert "alice" in quiz.title and "--student" in quiz.title  # says where the id came from
+    assert for_workspace(str(ws), "bob").score < N
+
+
+def test_a_broken_answers_file_is_the_quizs_error_in_check(tmp_path):
+    from mlgrade.quiz.grading import for_workspace
+
+    (tmp_path / "answers.toml").write_text("[answers\n")
+    quiz = for_workspace(str(tmp_path), "alice")
+    (check,) = quiz.checks
+    assert check.status.value == "error" and "not valid TOML" in check.message
+    assert quiz.score == 0 and quiz.max_score == N
 
 
 def test_take_needs_a_student_and_keeps_to_the_files_student(runner, tmp_path):
