@@ -264,3 +264,21 @@ def test_the_notebook_cells_show_the_students_numbers_and_grade_one_answer(capsy
         assert words in str(info.value)
     with pytest.raises(notebook.AnswerFailed) as info:
         notebook.grade_answer("d000_forward", "bob", {"d000_forward": 5.6})   # alice's number
+
+
+def test_odd_student_ids_and_formulas_round_trip_through_the_file(tmp_path):
+    path = tmp_path / "answers.toml"
+    student = 'zhang "san"\\ 张三\t\x7f'
+    given = {"d003_sigmoid_grad_s": 's·(1 − s) # "quoted"', "d001_fixed_step": ["a", "b"],
+             "d000_forward": 1e-300, "d004_digits": "c"}
+    answers.save(str(path), given, student)
+    assert answers.read(str(path)) == (given, student)
+    assert [p.name for p in tmp_path.iterdir()] == ["answers.toml"]    # no temporary left
+
+
+def test_a_huge_file_is_refused_before_parsing(tmp_path):
+    path = tmp_path / "answers.toml"
+    path.write_text("# " + "x" * (2 << 20) + "\n")
+    with pytest.raises(answers.AnswersError) as info:
+        answers.read(str(path))
+    assert info.value.unreadable and "kB" in info.value.problems[0]

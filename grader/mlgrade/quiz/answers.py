@@ -17,6 +17,7 @@ from .bank import QUESTIONS, BY_ID
 from .model import Choice, Numeric
 
 FILE_NAME = "answers.toml"
+MAX_BYTES = 1 << 20          # a full answers file is about 6 kB
 
 
 class AnswersError(Exception):
@@ -35,12 +36,14 @@ def load(path: str) -> dict:
     """The parsed TOML document; AnswersError(unreadable=True) if it cannot be read."""
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            data = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise AnswersError([t("quiz.msg.no_answers_file", path=path)], True) from None
     except OSError as exc:
         raise AnswersError([t("quiz.msg.unreadable", path=path, error=exc.strerror or exc)],
                            True) from None
+    if len(data) > MAX_BYTES:
+        raise AnswersError([t("quiz.msg.too_large", path=path, limit=MAX_BYTES // 1024)], True)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
