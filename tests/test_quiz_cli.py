@@ -196,3 +196,18 @@ def test_take_without_a_terminal_stops_at_the_end_of_input(runner, tmp_path):
                            input=f"{first}\n")
     assert result.exit_code == 130 and "Stopped. 1 of" in result.stdout
     assert "d000_forward = " in path.read_text()
+
+
+def test_ci_formats_where_the_package_has_them(runner, tmp_path):
+    from mlgrade.cli_quiz import CI_FORMATS
+
+    if not CI_FORMATS:
+        import pytest
+        pytest.skip("this mlgrade has no junit/gradescope formats")
+    path = key_file(runner, tmp_path, "alice")
+    junit = grade(runner, path, "alice", "--format", "junit")
+    assert junit.exit_code == 0 and "<testsuite" in junit.stdout
+    assert "d000_forward" in junit.stdout
+    gradescope = grade(runner, path, "bob", "--format", "gradescope")
+    data = json.loads(gradescope.stdout)
+    assert gradescope.exit_code == 1 and 0 < data["score"] < N

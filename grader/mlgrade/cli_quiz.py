@@ -3,9 +3,14 @@ import sys
 
 import click
 
-from .cli import SETTINGS, emit, format_option, lang_option
+import importlib.util
+
+from .cli import SETTINGS, emit, lang_option
 from .i18n import t
 from .outcomes import ExitCode
+
+# the CI formats where the package has them (mlgrade.cli_ci renders a report's dict)
+CI_FORMATS = ["junit", "gradescope"] if importlib.util.find_spec("mlgrade.cli_ci") else []
 
 
 def student_option(required: bool):
@@ -41,7 +46,8 @@ def take(ctx, student, path):
 @quiz.command("grade", help=t("quiz.help.grade"))
 @click.argument("path", metavar="ANSWERS", type=click.Path(dir_okay=False))
 @student_option(required=True)
-@format_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", *CI_FORMATS]), default="text",
+              show_default=True, help=t("cli.help.format"))
 @click.option("--output", type=click.Path(dir_okay=False), help=t("cli.help.output"))
 @lang_option
 @click.pass_context
@@ -59,6 +65,9 @@ def grade(ctx, path, student, fmt, output):
     result = grading.report(given, student.strip(), path)
     if fmt == "json":
         emit(render.render_json(result), output)
+    elif fmt in CI_FORMATS:
+        from .cli_ci import render as render_ci
+        emit(render_ci(render.to_dict(result), fmt), output)
     else:
         emit(without_replay(render.render_text(result), result), output)
     ctx.exit(ExitCode.OK if result.all_passed else ExitCode.CHECKS_FAILED)
