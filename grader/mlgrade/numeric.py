@@ -50,7 +50,7 @@ def fmt_arg(value, depth: int = 0) -> str:
 
 
 def fmt_call(function: str, args: tuple) -> str:
-    """`function(arg, …)` for a failure message."""
+    """`function(arg, …)` in short, e.g. for the errata's inputs."""
     return f"{function}({', '.join(fmt_arg(a) for a in args)})"
 
 

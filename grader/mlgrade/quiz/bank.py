@@ -8,6 +8,7 @@ printed value and its erratum, both taken from the exercise catalog.
 import numpy as np
 
 from .. import catalog
+from ..numeric import fmt
 from .model import Choice, Formula, Numeric
 
 
@@ -47,6 +48,22 @@ def epoch2_y_pred() -> float:
     """y_pred after two updates of the house-price example, by the grader's own descent."""
     ex = _house()
     return float(ex.reference(*ex.HOUSE)[2]["y_pred"])
+
+
+def house_numbers() -> dict:
+    """The house-price example's numbers, as the question shows them."""
+    ex = _house()
+    w, b, x, y, lr, _ = ex.HOUSE
+    return {"w1": fmt(w[0]), "w2": fmt(w[1]), "b": fmt(b), "x1": fmt(x[0]), "x2": fmt(x[1]),
+            "y": fmt(y), "eta": fmt(lr), "y_pred_1": fmt(ex.DOCUMENT[1]["y_pred"])}
+
+
+def network003_numbers() -> dict:
+    """Document 003's input and hidden value, as the questions show them."""
+    from ..catalog import ex08_backprop as ex
+    x1, x2 = (fmt(v) for v in ex.DOC_X)
+    z = float(np.sum(ex.DOC_X))
+    return {"x1": x1, "x2": x2, "z": fmt(z), "h": f"{float(sigma(z)):.6f}", "y": fmt(ex.DOC_Y)}
 
 
 def epoch2_printed() -> float:
@@ -139,7 +156,8 @@ QUESTIONS = (
                       "missing-factor-2": lambda y, yhat, x1: (yhat - y) * x1}),
     Numeric("d000_update", "000", make=update_params, answer=lambda w, g, eta: w - eta * g,
             mistakes={"update-wrong-direction": lambda w, g, eta: w + eta * g}),
-    Numeric("d000_epoch_2", "000", answer=epoch2_y_pred, printed=epoch2_printed,
+    Numeric("d000_epoch_2", "000", answer=epoch2_y_pred, given=house_numbers,
+            printed=epoch2_printed,
             erratum=EPOCH_ERRATUM),
     Choice("d000_update_sign", "000", correct="a", mistakes={"b": "update-wrong-direction"}),
     Choice("d000_hessian", "000", correct="a", mistakes={"d": "missing-factor-2"}),   # ½·H
@@ -176,9 +194,9 @@ QUESTIONS = (
             mistakes={"mse-sum-not-mean": lambda y, yhat: 4 * mse(y, yhat)}),
     Numeric("d003_sigmoid", "003", make=lambda rng: {"z": tenth(rng, -4, 4, True)},
             answer=lambda z: float(sigma(z))),
-    Numeric("d003_output", "003", answer=network003_output,
+    Numeric("d003_output", "003", answer=network003_output, given=network003_numbers,
             printed=lambda: float(OUTPUT_CASE.printed[0]), erratum=OUTPUT_CASE.erratum),
-    Numeric("d003_dloss_dw1", "003", answer=backprop003_dw1,
+    Numeric("d003_dloss_dw1", "003", answer=backprop003_dw1, given=network003_numbers,
             printed=backprop003_printed, erratum=BACKPROP_ERRATUM),
     Choice("d003_dh_dw", "003", correct="b", printed="a", erratum=BACKPROP_ERRATUM),
     Choice("d003_backprop_is", "003", correct="c"),

@@ -26,7 +26,9 @@ def grade(answers: dict, student: str, from_folder: bool = False) -> ExerciseRes
     """One CheckResult per question, in bank order; a blank answer is not attempted."""
     result = ExerciseResult(EXERCISE_ID, exercise_title(student, from_folder))
     for q in QUESTIONS:
-        check = CheckResult(f"{EXERCISE_ID}.{q.id}", title(q), EXERCISE_ID, q.id,
+        # no student function is tested: function "" (the report then groups unanswered
+        # questions as one line, not as functions "not implemented")
+        check = CheckResult(f"{EXERCISE_ID}.{q.id}", title(q), EXERCISE_ID, "",
                             "random" if q.randomized else "fixed", Status.NOT_ATTEMPTED, 0.0,
                             q.points)
         if q.id not in answers:
@@ -48,7 +50,7 @@ def report(answers: dict, student: str, path: str) -> Report:
 def problems_result(problems: list[str], student: str, from_folder: bool) -> ExerciseResult:
     """The quiz as one error when its answers file has problems (inside `mlgrade check`)."""
     check = CheckResult(f"{EXERCISE_ID}.answers_file", t("quiz.check_title"), EXERCISE_ID,
-                        "answers_file", "fixed", Status.ERROR, 0.0, max_points(),
+                        "", "fixed", Status.ERROR, 0.0, max_points(),
                         message="; ".join(problems))
     return ExerciseResult(EXERCISE_ID, exercise_title(student, from_folder), [check])
 

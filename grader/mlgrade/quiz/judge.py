@@ -31,8 +31,19 @@ class Verdict:
         text = diagnosis_text(self.mistake)
         if self.erratum:
             space = "" if i18n.current() == "zh" else " "      # Chinese sentences need none
-            text = f"{text}{space}{t(f'errata.{self.erratum}')}"
+            text = f"{text}{space}{erratum_reason(self.erratum)}"
         return {"id": self.mistake, "message": text}
+
+
+def erratum_reason(key: str) -> str:
+    """An erratum's reason as `mlgrade errata` gives it: numbers from the declaring check."""
+    from .. import catalog
+
+    for exercise in catalog.exercises():
+        for check in exercise.all_checks():
+            if check.doc is not None and check.doc.erratum == key:
+                return t(f"errata.{key}", **getattr(check, "params", {}))
+    return t(f"errata.{key}")
 
 
 def diagnosis_text(mistake: str) -> str:
@@ -81,7 +92,7 @@ def _numeric(q: Numeric, value, student: str) -> Verdict:
     The same tolerance decides whether the answer equals a mistake's result, and a mistake
     whose result is right on these numbers is never named.
     """
-    params = q.params(student)
+    params = q.params(student) if q.randomized else {}
     right = float(q.answer(**params))
     if _near(value, right, q):
         return Verdict(True)

@@ -53,7 +53,8 @@ class Numeric:
     """A number, accepted within `rtol` (relative) or `atol` (absolute).
 
     Attributes:
-        make: rng -> parameters of the text; None for a question with fixed numbers.
+        make: rng -> parameters of the text, per student; None for fixed numbers.
+        given: () -> the fixed numbers of the text (taken from the catalog), if any.
         answer: parameters -> the right number.
         mistakes: {mistake id: parameters -> what that mistake gives}.
         printed: parameters -> the (wrong) number a document prints, and `erratum`
@@ -64,6 +65,7 @@ class Numeric:
     doc: str
     answer: Callable
     make: Callable | None = None
+    given: Callable | None = None
     rtol: float = 1e-3
     atol: float = 1e-9
     mistakes: dict = field(default_factory=dict)
@@ -76,10 +78,14 @@ class Numeric:
         return self.make is not None
 
     def params(self, student: str) -> dict:
-        return self.make(student_rng(student, self.id)) if self.make else {}
+        if self.make:
+            return self.make(student_rng(student, self.id))
+        return self.given() if self.given else {}
 
     def key(self, student: str) -> float:
-        return float(f"{float(self.answer(**self.params(student))):.12g}")
+        fixed = self.make is None                 # the answer of fixed numbers takes none
+        value = self.answer() if fixed else self.answer(**self.params(student))
+        return float(f"{float(value):.12g}")
 
 
 @dataclass(frozen=True)
