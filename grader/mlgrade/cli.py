@@ -92,10 +92,11 @@ def init(directory):
 @click.option("-q", "--quiet", is_flag=True, help=t("feedback.help_quiet"))
 @click.option("--show-inputs", "show_inputs", metavar="CHECK_ID",
               help=t("feedback.help_show_inputs"))
+@click.option("--student", help=t("quiz.help.check_student"))
 @lang_option
 @click.pass_context
 def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation, checks_dirs,
-          color, verbose, quiet, show_inputs):
+          color, verbose, quiet, show_inputs, student):
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES) \
             and not notebooks.notebook_modules(path):
@@ -128,6 +129,9 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
             raise
         raise MlgradeError(report.escape(t("cli.internal_error",
                                            error=f"{type(exc).__name__}: {exc}"))) from None
+    from .quiz.grading import for_workspace
+    quiz_part = None if exercises else for_workspace(path, student)
+    result.exercises += [quiz_part] if quiz_part else []
     if fmt == "json":
         emit(report.render_json(result), output)
     else:
@@ -201,6 +205,10 @@ from .cli_feedback import list_cmd  # noqa: E402 - a command of its own module
 cli.add_command(list_cmd)
 cli.add_command(export)
 export.add_command(export_nbgrader)
+
+from .cli_quiz import quiz  # noqa: E402  (uses the options defined above)
+
+cli.add_command(quiz)
 
 
 def main():
