@@ -51,6 +51,7 @@ def batch(rng):
 
 
 leaves_inputs_unchanged(EXERCISE, "mse", batch,
-                        lambda got, a: assert_matches(got, float(np.mean((a[0] - a[1]) ** 2))))
+                        lambda got, a: assert_matches(got, float(np.mean((a[0] - a[1]) ** 2)),
+                                                      mistakes=wrong(*a)))
 leaves_inputs_unchanged(EXERCISE, "mae", batch,
                         lambda got, a: assert_matches(got, float(np.mean(np.abs(a[0] - a[1])))))
