@@ -107,10 +107,14 @@ def test_without_a_cgroup_the_process_tree_is_measured(workspace, isolation, mon
 
 
 def snapshot(base: str) -> tuple:
-    """The children of a cgroup and its own limits."""
+    """The children of a cgroup (but other graders' workers, which come and go) and its limits;
+    those of this process must all be gone."""
     files = [f for f in ("memory.limit_in_bytes", "memory.max", "pids.max")
              if os.path.exists(os.path.join(base, f))]
-    return sorted(os.listdir(base)), [open(os.path.join(base, f)).read() for f in files]
+    names = os.listdir(base)
+    assert not [n for n in names if n.startswith(f"{cgroups.PREFIX}{os.getpid()}-")]
+    return (sorted(n for n in names if not n.startswith(cgroups.PREFIX)),
+            [open(os.path.join(base, f)).read() for f in files])
 
 
 @needs_cgroup

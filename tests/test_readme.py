@@ -89,7 +89,14 @@ def test_readme_tables_agree_with_the_declaration():
 
 def test_readme_sample_report_is_real_output():
     found = blocks(README.read_text("utf-8"))
-    assert found["sample"] == sample_report(), "run: python tests/test_readme.py"
+    assert same_report(found["sample"], sample_report()), "run: python tests/test_readme.py"
+
+
+def same_report(a: str, b: str) -> bool:
+    """Equal but for the last line's isolation, which depends on the machine (sandbox.py)."""
+    def drop(text):
+        return [line for line in text.splitlines() if not line.startswith("Isolation: ")]
+    return drop(a) == drop(b)
 
 
 def write() -> None:

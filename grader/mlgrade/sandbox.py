@@ -270,7 +270,8 @@ def private_devices() -> str | None:
         try:
             if os.statvfs(base).f_flag & os.ST_NODEV:
                 continue
-            folder = tempfile.mkdtemp(prefix="mlgrade-dev-", dir=base)
+            _sweep_devices(base)
+            folder = tempfile.mkdtemp(prefix=f"mlgrade-dev-{os.getpid()}-", dir=base)
             atexit.register(shutil.rmtree, folder, ignore_errors=True)
             os.chmod(folder, 0o755)
             for name in DEVICES:
@@ -282,6 +283,14 @@ def private_devices() -> str | None:
         except OSError:
             continue
     return None
+
+
+def _sweep_devices(base: str) -> None:
+    """Remove the device folders of grading processes that no longer exist (killed -9)."""
+    for name in os.listdir(base):
+        pid = name.split("-")[2] if name.startswith("mlgrade-dev-") else ""
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            shutil.rmtree(os.path.join(base, name), ignore_errors=True)
 
 
 def _preexec(cgroup: "cgroups.WorkerCgroup | None", uid: int | None, plan=()):
