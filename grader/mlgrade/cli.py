@@ -9,7 +9,7 @@ import tempfile
 
 import click
 
-from . import catalog, errata, i18n, plot, report, runner, stubs
+from . import catalog, i18n
 from .i18n import t
 from .outcomes import ExitCode
 from .sandbox import Limits
@@ -63,6 +63,8 @@ def cli():
 def init(directory):
     if os.path.exists(directory) and os.listdir(directory):
         raise click.UsageError(t("cli.not_empty", directory=directory))
+    from . import stubs
+
     os.makedirs(directory, exist_ok=True)
     for name, text in stubs.packaged().items():
         with open(os.path.join(directory, name), "w", encoding="utf-8") as f:
@@ -91,6 +93,8 @@ def init(directory):
 @click.pass_context
 def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation, checks_dirs,
           color, verbose):
+    from . import report, runner
+
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
         raise click.UsageError(t("cli.no_exercises", path=path))
@@ -131,6 +135,8 @@ def hint(exercise, level):
 @format_option
 @lang_option
 def errata_cmd(fmt):
+    from . import errata, report
+
     table = errata.rows()
     if fmt == "json":
         emit(report.dumps({"errata": table}))
@@ -138,14 +144,32 @@ def errata_cmd(fmt):
         emit(errata.render_text(table))
 
 
+class PlotChoice(click.Choice):
+    """The exercises `mlgrade plot` draws, read from plot.PLOTS only when asked for."""
+
+    def __init__(self):
+        super().__init__([])
+
+    @property
+    def choices(self):
+        from . import plot
+        return sorted(plot.PLOTS)
+
+    @choices.setter
+    def choices(self, value):
+        pass
+
+
 @cli.command("plot", help=t("cli.help.plot"))
-@click.argument("exercise", type=click.Choice(sorted(plot.PLOTS)))
+@click.argument("exercise", type=PlotChoice())
 @click.option("--output", required=True, type=click.Path(dir_okay=False),
               help=t("cli.help.plot_output"))
 @click.option("--workspace", type=click.Path(exists=True, file_okay=False),
               help=t("cli.help.workspace"))
 @lang_option
 def plot_cmd(exercise, output, workspace):
+    from . import plot
+
     workspace = workspace or ("exercises" if os.path.isdir("exercises") else ".")
     try:
         notes = plot.draw(exercise, workspace, output)
@@ -164,6 +188,8 @@ def plot_cmd(exercise, output, workspace):
 @click.option("--check", "check_only", is_flag=True, help=t("cli.help.check_only"))
 @lang_option
 def stubs_cmd(solutions, out, check_only):
+    from . import stubs
+
     if check_only:
         stale = stubs.drift(solutions, out)
         for name in stale:
@@ -171,6 +197,12 @@ def stubs_cmd(solutions, out, check_only):
         sys.exit(ExitCode.CHECKS_FAILED if stale else ExitCode.OK)
     written = stubs.write(solutions, out)
     click.echo(t("cli.stubs_written", n=len(written), out=out))
+
+
+from .cli_batch import grade, merge  # noqa: E402 - the group is defined above
+
+cli.add_command(grade)
+cli.add_command(merge)
 
 
 def main():
