@@ -6,6 +6,7 @@ locale (click renders help before any --lang option is read).
 import os
 import sys
 import tempfile
+import threading
 
 import click
 
@@ -93,8 +94,10 @@ def init(directory):
 @click.pass_context
 def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation, checks_dirs,
           color, verbose):
+    probe = early_probe(isolation)
     from . import report, runner
 
+    probe.join()
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
         raise click.UsageError(t("cli.no_exercises", path=path))
@@ -114,6 +117,16 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
     else:
         emit(report.render_text(result, verbose), output)
     ctx.exit(ExitCode.OK if result.all_passed else ExitCode.CHECKS_FAILED)
+
+
+def early_probe(isolation: str) -> threading.Thread:
+    """Probe the sandbox (once per process) while the grading modules import."""
+    from . import sandbox
+
+    thread = threading.Thread(target=sandbox.sandbox_available if isolation != "process"
+                              else lambda: None, daemon=True)
+    thread.start()
+    return thread
 
 
 @cli.command(help=t("cli.help.hint"))
