@@ -6,7 +6,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import sandbox
+from . import sandbox, zygote
 from .i18n import t
 from .outcomes import InfrastructureError, NotAttempted, StudentError
 from .worker import wire
@@ -89,13 +89,14 @@ class Worker:
     """One worker process serving one exercise module of a workspace."""
 
     def __init__(self, workspace: str, module: str, limits: sandbox.Limits, log: OutputLog,
-                 isolation: str):
+                 isolation: str, warm: zygote.Zygote | None = None):
         req_r, self.req_w = os.pipe()
         self.rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()
         try:
-            self.process = sandbox.Process(isolation, workspace, module, limits, (req_r, rep_w),
-                                           out_w)
+            self.process = warm and warm.spawn(module, limits, (req_r, rep_w), out_w)
+            self.process = self.process or sandbox.Process(isolation, workspace, module, limits,
+                                                           (req_r, rep_w), out_w)
         except OSError as exc:
             os.close(out_r)
             raise InfrastructureError(f"cannot start a worker: {exc}") from exc
@@ -177,12 +178,13 @@ class Exercise:
         self.fatal: StudentError | None = None
         self.timed_out: str | None = None
         self.last_call: tuple | None = None   # (function, args) of the latest call
+        self.warm: zygote.Zygote | None = None
 
     def prefetch(self) -> None:
         if self.worker is None and self.fatal is None and self.spawned <= MAX_RESPAWNS:
             self.spawned += 1
             self.worker = Worker(self.workspace, self.module, self.limits, self.log,
-                                 self.isolation)
+                                 self.isolation, self.warm)
 
     def call(self, func: str, args: list, args_after: bool = False) -> Reply:
         """Call `func(*args)` in the worker; raise NotAttempted or StudentError."""
@@ -263,16 +265,23 @@ class Pool:
         self.order = list(modules)
         self.isolation = isolation
         self.exercises = {m: Exercise(workspace, m, limits, isolation) for m in modules}
+        # a warm sandbox forks each worker in ms: none is started ahead (see zygote.py)
+        self.warm = zygote.Zygote(workspace) if zygote.enabled(isolation) else None
+        self.prefetch = 0 if self.warm else PREFETCH
+        for ex in self.exercises.values():
+            ex.warm = self.warm
 
     def get(self, module: str) -> Exercise:
         """The module's exercise; earlier workers stop, the next one starts."""
         index = self.order.index(module)
         for done in self.order[:index]:
             self.exercises[done].discard()
-        for upcoming in self.order[index + 1:index + 1 + PREFETCH]:
+        for upcoming in self.order[index + 1:index + 1 + self.prefetch]:
             self.exercises[upcoming].prefetch()
         return self.exercises[module]
 
     def close(self) -> None:
         for ex in self.exercises.values():
             ex.discard()
+        if self.warm:
+            self.warm.close()
