@@ -23,11 +23,18 @@ class IsolationError(GradingError):
     """The requested isolation is not available on this machine."""
 
 
+# pytest's plugins that grading never uses: each costs time in every session, i.e. per
+# student of a batch (registration, fixture parsing, two gc.collect() a session)
+UNUSED_PLUGINS = ("unraisableexception", "threadexception", "faulthandler", "doctest",
+                  "pastebin", "setuponly", "setupplan", "debugging", "python_path")
+
+
 def pytest_args(modules: list[str], checks_dirs: list[str]) -> list[str]:
     ini = os.path.join(os.path.dirname(catalog.__file__), "pytest.ini")
     return ([catalog.path(m) for m in modules] + list(checks_dirs)
             + ["-c", ini, "--rootdir", os.path.dirname(ini), "-p", "no:cacheprovider",
-               "-p", "no:terminal", "-p", "no:warnings", "-p", "no:stepwise"])
+               "-p", "no:terminal", "-p", "no:warnings", "-p", "no:stepwise"]
+            + [arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")])
 
 
 def in_catalog(path: str) -> bool:
