@@ -72,7 +72,7 @@ def shard_of(student: str, shards: int) -> int:
 def students(submissions: str) -> list[str]:
     """The student ids: the names of the subfolders (not hidden) of `submissions`."""
     return sorted(e.name for e in os.scandir(submissions)
-                  if e.is_dir(follow_symlinks=False) and not e.name.startswith("."))
+                  if e.is_dir() and not e.name.startswith("."))
 
 
 def tree_digest(folder: str) -> str:
