@@ -237,14 +237,23 @@ def test_merged_shards_equal_one_unsharded_run(tmp_path):
         one = json.loads((tmp_path / "all" / f"{student}.json").read_text())
         joined = json.loads((tmp_path / "merged" / f"{student}.json").read_text())
         assert without_seconds(joined) == without_seconds(one)
+    from_reports = mlgrade("merge", "r1", "r2", "--output", "fromreports.csv", "--reports",
+                           "joined", cwd=tmp_path)
+    assert from_reports.returncode == 0, from_reports.stderr
+    assert (tmp_path / "fromreports.csv").read_text() == (tmp_path / "all.csv").read_text()
+    other = json.loads((tmp_path / "r1" / os.listdir(tmp_path / "r1")[0]).read_text())
+    other["checks_digest"] = "0" * 64
+    (tmp_path / "r3").mkdir()
+    (tmp_path / "r3" / "zed.json").write_text(json.dumps({**other, "student": "zed"}))
+    mixed = mlgrade("merge", "r1", "r2", "r3", "--output", "x.csv", "--reports", "x",
+                    cwd=tmp_path)
+    assert mixed.returncode == 2 and "another batch" in mixed.stderr
     clash = mlgrade("merge", "g1.csv", "all.csv", "--output", "x.csv", cwd=tmp_path)
     assert clash.returncode == 0      # same rows twice are the same grades
-    (tmp_path / "bad.csv").write_text((tmp_path / "g1.csv").read_text().replace(",0,", ",1,"))
-    (tmp_path / "bad.csv").write_text(
-        (tmp_path / "bad.csv").read_text().replace("\nben,", "\nben,999"))
-    if "ben" in (tmp_path / "g1.csv").read_text():
-        bad = mlgrade("merge", "bad.csv", "all.csv", "--output", "x.csv", cwd=tmp_path)
-        assert bad.returncode == 2 and "ben" in bad.stderr
+    text = (tmp_path / "all.csv").read_text()
+    (tmp_path / "bad.csv").write_text(text.replace("\nann,", "\nann,1"))   # ann: other grades
+    bad = mlgrade("merge", "bad.csv", "all.csv", "--output", "x.csv", cwd=tmp_path)
+    assert bad.returncode == 2 and "student ann is also in" in bad.stderr
 
 
 @pytest.mark.parametrize("args, says", [
