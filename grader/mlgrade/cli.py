@@ -94,13 +94,13 @@ def init(directory):
 @click.pass_context
 def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation, checks_dirs,
           color, verbose):
-    probe = early_probe(isolation)
-    from . import report, runner
-
-    probe.join()
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
         raise click.UsageError(t("cli.no_exercises", path=path))
+    probe = warm_up(path, isolation)
+    from . import report, runner
+
+    probe.join()
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
     try:
@@ -119,10 +119,12 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
     ctx.exit(ExitCode.OK if result.all_passed else ExitCode.CHECKS_FAILED)
 
 
-def early_probe(isolation: str) -> threading.Thread:
-    """Probe the sandbox (once per process) while the grading modules import."""
-    from . import sandbox
+def warm_up(workspace: str, isolation: str) -> threading.Thread:
+    """Probe the sandbox and start the warm workers while the grading modules import."""
+    from . import sandbox, zygote
 
+    if isolation != "process":
+        zygote.start_early(workspace)
     thread = threading.Thread(target=sandbox.sandbox_available if isolation != "process"
                               else lambda: None, daemon=True)
     thread.start()

@@ -266,7 +266,7 @@ class Pool:
         self.isolation = isolation
         self.exercises = {m: Exercise(workspace, m, limits, isolation) for m in modules}
         # a warm sandbox forks each worker in ms: none is started ahead (see zygote.py)
-        self.warm = zygote.Zygote(workspace) if zygote.enabled(isolation) else None
+        self.warm = zygote.for_workspace(workspace) if zygote.enabled(isolation) else None
         self.prefetch = 0 if self.warm else PREFETCH
         for ex in self.exercises.values():
             ex.warm = self.warm

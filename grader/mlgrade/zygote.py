@@ -12,9 +12,11 @@ Anything unexpected (no sandbox, the zygote slow, dead or stopped by the student
 makes `spawn` return None, and the pool falls back to a sandbox of the worker's own.
 Set MLGRADE_WARM=0 to always start workers the plain way.
 """
+import atexit
 import json
 import os
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,6 +30,30 @@ REPLY_WAIT = 3.0       # seconds for any other answer of the zygote
 
 def enabled(isolation: str) -> bool:
     return isolation == "sandbox" and os.environ.get("MLGRADE_WARM", "1") != "0"
+
+
+_early: dict[str, "Zygote"] = {}
+
+
+def start_early(workspace: str) -> None:
+    """Start the warm sandbox of `workspace` now, e.g. while the grader's modules import."""
+    path = os.path.abspath(workspace)
+    if enabled("sandbox") and shutil.which("bwrap") and path not in _early:
+        try:
+            _early[path] = Zygote(path)
+        except OSError:
+            pass
+
+
+def for_workspace(workspace: str) -> "Zygote":
+    """The warm sandbox of `workspace` (absolute path): the early one, or a new one."""
+    return _early.pop(workspace, None) or Zygote(workspace)
+
+
+@atexit.register
+def _close_unused() -> None:
+    for early in _early.values():
+        early.close()
 
 
 class ZygoteError(Exception):
