@@ -147,6 +147,8 @@ class Slot:
         self.errors = None
 
     def start(self) -> None:
+        if self.errors is not None:
+            self.errors.close()
         self.errors = tempfile.TemporaryFile()
         self.buffer = b""
         self.process = subprocess.Popen(
@@ -178,11 +180,12 @@ class Slot:
 
     def why(self) -> str:
         """Why the grading process is gone: its exit status and the last line it wrote."""
+        process = self.process
         try:
-            code = self.process.wait(timeout=STOP_GRACE)
+            code = process.wait(timeout=STOP_GRACE)
         except subprocess.TimeoutExpired:
             self.stop()
-            code = self.process.returncode
+            code = process.returncode
         self.errors.seek(0)
         lines = self.errors.read()[-2000:].decode("utf-8", "replace").strip().splitlines()
         last = f": {lines[-1][:300]}" if lines else ""
