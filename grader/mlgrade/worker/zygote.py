@@ -19,8 +19,6 @@ from mlgrade.
 import ctypes
 import json
 import os
-import random
-import runpy
 import shutil
 import signal
 import socket
@@ -38,6 +36,8 @@ import testfns  # noqa: E402,F401
 import wire  # noqa: E402,F401
 
 PR_SET_DUMPABLE = 4
+with open(MAIN, encoding="utf-8") as _f:
+    MAIN_CODE = compile(_f.read(), MAIN, "exec")     # compiled once, run by every worker
 statuses: dict[int, int] = {}
 live: set[int] = set()
 
@@ -109,6 +109,18 @@ def clean() -> bool:
     return True
 
 
+def reseed() -> None:
+    """Fresh random state in each worker, as a new process would have.
+
+    numpy.random and random are not imported here (each worker that uses them imports them
+    and seeds them from the OS); should they ever be, their state is reseeded.
+    """
+    if "random" in sys.modules:
+        sys.modules["random"].seed()
+    if "numpy.random" in sys.modules:
+        np.random.seed()
+
+
 def become_worker(sock: socket.socket, config: dict, fds: list[int]) -> None:
     """In the forked child: set up as a fresh worker process would be, then run main.py."""
     code = 1
@@ -122,10 +134,9 @@ def become_worker(sock: socket.socket, config: dict, fds: list[int]) -> None:
         os.dup2(output, 2)
         os.close(output)
         ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
-        random.seed()
-        np.random.seed()          # each worker its own entropy, as a new process has
+        reseed()
         sys.argv = [MAIN, json.dumps({**config, "fds": [request, reply]})]
-        runpy.run_path(MAIN, run_name="__main__")
+        exec(MAIN_CODE, {"__name__": "__main__", "__file__": MAIN, "__builtins__": __builtins__})
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
