@@ -82,3 +82,21 @@ def test_an_attack_on_the_zygote_costs_only_its_own_exercise(workspace, attack):
     assert [e.id for e in report.exercises] == list(catalog.MODULES)
     assert report.exercises[0].score == 0
     full_marks_except(report, "ex01_forward")
+
+
+DRAW = """
+import random
+import numpy as np
+def {}(*args):
+    raise RuntimeError(f"draw {{np.random.rand()}} draw {{random.random()}}")
+"""
+
+
+def test_each_forked_worker_has_its_own_random_state(workspace):
+    ws = workspace(ex01_forward=DRAW.format("predict"),
+                   ex02_mse=DRAW.format("mse") + DRAW.format("mae"))
+    report = grade(ws, modules=FIRST, limits=LIMITS, isolation="sandbox")
+    first = [e.checks[0].message for e in report.exercises[:2]]
+    assert all("draw " in m for m in first), first
+    numpy_draws, python_draws = zip(*(m.split("draw ")[1:] for m in first), strict=True)
+    assert len(set(numpy_draws)) == 2 and len(set(python_draws)) == 2   # each its first draws

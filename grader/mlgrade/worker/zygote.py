@@ -112,11 +112,10 @@ def clean() -> bool:
 def reseed() -> None:
     """Fresh random state in each worker, as a new process would have.
 
-    numpy.random and random are not imported here (each worker that uses them imports them
-    and seeds them from the OS); should they ever be, their state is reseeded.
+    numpy.random is not imported here (a worker that uses it imports it and seeds it from
+    the OS); should it ever be, its state is reseeded.  Python's random reseeds itself in a
+    forked child.
     """
-    if "random" in sys.modules:
-        sys.modules["random"].seed()
     if "numpy.random" in sys.modules:
         np.random.seed()
 
