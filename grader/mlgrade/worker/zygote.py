@@ -3,7 +3,7 @@
 Usage: python -I -S main.py CONFIG_JSON   (run in the sandbox, as main.py is)
     CONFIG_JSON: {"site", "socket": fd}
 
-It imports numpy and the worker's modules once, says {"ready": true} on its socket, then
+It imports numpy and the worker's wire module once, says {"ready": true} on its socket, then
 serves requests (one JSON message each, SOCK_SEQPACKET):
     {"op": "fork", "config": {...}} + fds (request, reply, output): fork a worker that runs
         main.py with that config (as a new process would); reply {"pid": pid}.
@@ -32,7 +32,6 @@ sys.path.insert(0, HERE)
 sys.path.insert(1, CONFIG["site"])
 
 import numpy as np  # noqa: E402,F401 - imported once, for every worker forked
-import testfns  # noqa: E402,F401
 import wire  # noqa: E402,F401
 
 PR_SET_DUMPABLE = 4
