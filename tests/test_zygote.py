@@ -5,7 +5,7 @@ own exercise only: the next exercise starts clean, or in a sandbox of its own.
 """
 import pytest
 
-from mlgrade import catalog, sandbox
+from mlgrade import sandbox
 from mlgrade.sandbox import Limits
 
 from conftest import grade
@@ -78,8 +78,8 @@ def test_what_an_exercise_leaves_behind_is_gone_before_the_next(workspace):
                                     "os.kill(-1, signal.SIGKILL)"])
 def test_an_attack_on_the_zygote_costs_only_its_own_exercise(workspace, attack):
     ws = workspace(ex01_forward=f"import os, signal\n{attack}\n")
-    report = grade(ws, limits=LIMITS, isolation="sandbox")
-    assert [e.id for e in report.exercises] == list(catalog.MODULES)
+    report = grade(ws, modules=FIRST, limits=LIMITS, isolation="sandbox")
+    assert [e.id for e in report.exercises] == FIRST
     assert report.exercises[0].score == 0
     full_marks_except(report, "ex01_forward")
 
