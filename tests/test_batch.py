@@ -316,3 +316,11 @@ def test_commands_that_grade_nothing_import_neither_pytest_nor_the_checks(args):
     done = subprocess.run([sys.executable, "-c", LAZY, *args], capture_output=True, text=True,
                           env={**os.environ, "MLGRADE_LANG": "en"})
     assert "LOADED []" in done.stderr, done.stderr[-500:]
+
+
+def test_a_gradebook_that_cannot_be_written_is_an_internal_error_in_one_line(tmp_path, runner):
+    make_class(tmp_path, ann={})
+    result = runner.invoke(cli, ["grade", str(tmp_path / "subs"), "--output", "/proc/g.csv",
+                                 *FAST])
+    assert result.exit_code == 3 and "internal error of mlgrade" in result.output
+    assert "Traceback" not in result.output

@@ -17,6 +17,12 @@ from .sandbox import Limits
 INTERRUPTED = 130
 
 
+class InternalError(click.ClickException):
+    """A failure of mlgrade itself (e.g. the gradebook cannot be written): exit 3."""
+
+    exit_code = ExitCode.INTERNAL_ERROR
+
+
 def set_lang(ctx, param, value):
     i18n.use(value or i18n.detect())
 
@@ -75,7 +81,10 @@ def grade(ctx, submissions, output, reports, jobs, resume, seed, shard, exercise
     modules = tuple(m for m in catalog.MODULES if m in exercises) or catalog.MODULES
     settings = batch.Settings(modules, Limits(timeout=timeout, memory_mb=memory_mb),
                               tuple(checks_dirs), isolation, seed, i18n.current())
-    job = batch.Batch(submissions, settings, output, reports, jobs, resume, shard)
+    try:
+        job = batch.Batch(submissions, settings, output, reports, jobs, resume, shard)
+    except OSError as exc:
+        raise InternalError(t("cli.internal_error", error=exc)) from None
     if not job.students:
         click.echo(t("batch.nobody", path=submissions), err=True)
     progress = Progress(len(job.todo))
@@ -89,6 +98,10 @@ def grade(ctx, submissions, output, reports, jobs, resume, seed, shard, exercise
     except batch.BatchError as exc:
         progress.close()
         raise click.UsageError(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - e.g. the gradebook cannot be written
+        progress.close()
+        raise InternalError(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}")) \
+            from None
     progress.close()
     click.echo(summary(outcomes, output, reports))
     failed = any(not o.graded for o in outcomes)
