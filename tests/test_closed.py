@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from mlgrade import catalog, pool
-
-SIGMOID = catalog.get("ex05_sigmoid").all_checks()
 from mlgrade.runner import ChecksError
 from mlgrade.sandbox import Limits
 
 from conftest import EXERCISES, ROOT, grade, scores
+
+SIGMOID = catalog.get("ex05_sigmoid").all_checks()
 
 # A student's conftest.py: if pytest ever loads it, every check passes and a marker appears.
 FORGING_CONFTEST = '''
