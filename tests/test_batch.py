@@ -324,3 +324,12 @@ def test_a_gradebook_that_cannot_be_written_is_an_internal_error_in_one_line(tmp
                                  *FAST])
     assert result.exit_code == 3 and "internal error of mlgrade" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args", [["list"], ["errata"]])
+def test_list_and_errata_read_the_catalog_but_never_import_pytest(args):
+    """Their rows come from the catalog's declarations (the single source), not from pytest."""
+    done = subprocess.run([sys.executable, "-c", LAZY, *args], capture_output=True, text=True,
+                          env={**os.environ, "MLGRADE_LANG": "en"})
+    loaded = done.stderr.split("LOADED", 1)[1]
+    assert "pytest" not in loaded and "runner" not in loaded and "plugin" not in loaded, loaded
