@@ -18,6 +18,8 @@ from mlgrade.sandbox import Limits
 
 from conftest import EXERCISES, ROOT, grade, scores
 
+SIGMOID = catalog.get("ex05_sigmoid").all_checks()
+
 # A student's conftest.py: if pytest ever loads it, every check passes and a marker appears.
 FORGING_CONFTEST = '''
 import pathlib

@@ -5,10 +5,11 @@ locale (click renders help before any --lang option is read).
 """
 import os
 import sys
+import threading
 
 import click
 
-from . import catalog, errata, i18n, notebooks, plot, report, stubs
+from . import catalog, i18n, notebooks, report
 from . import output as out
 from .cli_export import export
 from .cli_nbgrader import export_nbgrader
@@ -65,6 +66,8 @@ def cli():
 def init(directory):
     if os.path.exists(directory) and os.listdir(directory):
         raise click.UsageError(t("cli.not_empty", directory=directory))
+    from . import stubs
+
     os.makedirs(directory, exist_ok=True)
     for name, text in stubs.packaged().items():
         with open(os.path.join(directory, name), "w", encoding="utf-8") as f:
@@ -101,10 +104,13 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES) \
             and not notebooks.notebook_modules(path):
         raise click.UsageError(t("cli.no_exercises", path=report.escape(path)))
+    probe = warm_up(path, isolation)
     exercises = exercises or notebooks.assignment_modules(path)   # an nbgrader submission
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
     from . import runner     # pytest: imported only by the commands that grade
+
+    probe.join()
 
     if output:
         try:
@@ -139,6 +145,18 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
     ctx.exit(ExitCode.OK if result.all_passed else ExitCode.CHECKS_FAILED)
 
 
+def warm_up(workspace: str, isolation: str) -> threading.Thread:
+    """Probe the sandbox and start the warm workers while the grading modules import."""
+    from . import sandbox, zygote
+
+    if isolation != "process":
+        zygote.start_early(workspace)
+    thread = threading.Thread(target=sandbox.sandbox_available if isolation != "process"
+                              else lambda: None, daemon=True)
+    thread.start()
+    return thread
+
+
 @cli.command(help=t("cli.help.hint"))
 @click.argument("exercise", type=click.Choice(catalog.MODULES))
 @click.option("--level", type=click.IntRange(1, None), default=1, show_default=True,
@@ -158,6 +176,8 @@ def hint(exercise, level):
 @format_option
 @lang_option
 def errata_cmd(fmt):
+    from . import errata
+
     table = errata.rows()
     if fmt == "json":
         emit(report.dumps({"errata": table}))
@@ -165,14 +185,32 @@ def errata_cmd(fmt):
         emit(errata.render_text(table))
 
 
+class PlotChoice(click.Choice):
+    """The exercises `mlgrade plot` draws, read from plot.PLOTS only when asked for."""
+
+    def __init__(self):
+        super().__init__([])
+
+    @property
+    def choices(self):
+        from . import plot
+        return sorted(plot.PLOTS)
+
+    @choices.setter
+    def choices(self, value):
+        pass
+
+
 @cli.command("plot", help=t("cli.help.plot"))
-@click.argument("exercise", type=click.Choice(sorted(plot.PLOTS)))
+@click.argument("exercise", type=PlotChoice())
 @click.option("--output", required=True, type=click.Path(dir_okay=False),
               help=t("cli.help.plot_output"))
 @click.option("--workspace", type=click.Path(exists=True, file_okay=False),
               help=t("cli.help.workspace"))
 @lang_option
 def plot_cmd(exercise, output, workspace):
+    from . import plot
+
     workspace = workspace or ("exercises" if os.path.isdir("exercises") else ".")
     try:
         notes = plot.draw(exercise, workspace, output)
@@ -191,6 +229,8 @@ def plot_cmd(exercise, output, workspace):
 @click.option("--check", "check_only", is_flag=True, help=t("cli.help.check_only"))
 @lang_option
 def stubs_cmd(solutions, out, check_only):
+    from . import stubs
+
     if check_only:
         stale = stubs.drift(solutions, out)
         for name in stale:
@@ -200,8 +240,11 @@ def stubs_cmd(solutions, out, check_only):
     click.echo(t("cli.stubs_written", n=len(written), out=out))
 
 
+from .cli_batch import grade, merge  # noqa: E402 - the group is defined above
 from .cli_feedback import list_cmd  # noqa: E402 - a command of its own module
 
+cli.add_command(grade)
+cli.add_command(merge)
 cli.add_command(list_cmd)
 cli.add_command(export)
 export.add_command(export_nbgrader)

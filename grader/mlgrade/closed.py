@@ -23,6 +23,12 @@ def drop_current_directory() -> None:
     sys.path[:] = [p for p in sys.path if p not in ("", ".") and os.path.realpath(p) != here]
 
 
+# pytest's plugins that grading never uses: each costs time in every session, i.e. per
+# student of a batch (registration, fixture parsing, two gc.collect() a session)
+UNUSED_PLUGINS = ("unraisableexception", "threadexception", "faulthandler", "doctest",
+                  "pastebin", "setuponly", "setupplan", "debugging", "python_path")
+
+
 class GradingFolder:
     """A private temporary folder that pytest collects from: `create()`, then `remove()`.
 
@@ -99,7 +105,8 @@ class GradingFolder:
         return ([self.entry(m) for m in self.modules] + list(self.copies)
                 + ["-c", os.path.join(self.root, "pytest.ini"), "--rootdir", self.root,
                    "--confcutdir", self.root, "-p", "no:cacheprovider", "-p", "no:terminal",
-                   "-p", "no:warnings", "-p", "no:stepwise"])
+                   "-p", "no:warnings", "-p", "no:stepwise"]
+                + [arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")])
 
     def in_catalog(self, path: str) -> bool:
         """Whether a collected path is one of the catalog's (else an instructor's)."""

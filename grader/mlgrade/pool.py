@@ -6,7 +6,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import sandbox
+from . import sandbox, zygote
 from .callbacks import Callbacks
 from .i18n import t
 from .outcomes import InfrastructureError, NotAttempted, StudentError
@@ -92,13 +92,14 @@ class Worker:
     """One worker process serving one exercise module of a workspace."""
 
     def __init__(self, workspace: str, module: str, limits: sandbox.Limits, log: OutputLog,
-                 isolation: str):
+                 isolation: str, warm: zygote.Zygote | None = None):
         req_r, self.req_w = os.pipe()
         self.rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()
         try:
-            self.process = sandbox.Process(isolation, workspace, module, limits, (req_r, rep_w),
-                                           out_w)
+            self.process = warm and warm.spawn(module, limits, (req_r, rep_w), out_w)
+            self.process = self.process or sandbox.Process(isolation, workspace, module, limits,
+                                                           (req_r, rep_w), out_w)
         except OSError as exc:
             os.close(out_r)
             raise InfrastructureError(f"cannot start a worker: {exc}") from exc
@@ -219,11 +220,12 @@ class Exercise:
         self.evicted = False      # mlgrade stopped a worker that had imported the module
         self.fatal: StudentError | None = None
         self.timed_out: str | None = None
+        self.warm: zygote.Zygote | None = None
 
     def prefetch(self) -> None:
         if self.worker is None and self.fatal is None and self.broken <= MAX_RESPAWNS:
             self.worker = Worker(self.workspace, self.module, self.limits, self.log,
-                                 self.isolation)
+                                 self.isolation, self.warm)
             self.worker.restart, self.evicted = self.evicted, False
 
     def call(self, func: str, args: list, args_after: bool = False) -> Reply:
@@ -322,6 +324,11 @@ class Pool:
         self.exercises = {m: Exercise(workspace, m, limits, isolation) for m in modules}
         self.recent: list[str] = []     # modules by latest use, the latest last
         self.frontier = -1              # the furthest module in order used so far
+        # a warm sandbox forks each worker in ms: none is started ahead (see zygote.py)
+        self.warm = zygote.for_workspace(workspace) if zygote.enabled(isolation) else None
+        self.prefetch = 0 if self.warm else PREFETCH
+        for ex in self.exercises.values():
+            ex.warm = self.warm
 
     def get(self, module: str) -> Exercise:
         """The module's exercise.  The latest KEEP exercises' workers stay alive, and the
@@ -331,10 +338,11 @@ class Pool:
         if module not in self.exercises:
             self.exercises[module] = Exercise(self.workspace, module, self.limits,
                                               self.isolation)
+            self.exercises[module].warm = self.warm
         self.recent = [m for m in self.recent if m != module][-(KEEP - 1):] + [module]
         if module in self.order:
             self.frontier = max(self.frontier, self.order.index(module))
-        upcoming = self.order[self.frontier + 1:self.frontier + 1 + PREFETCH]
+        upcoming = self.order[self.frontier + 1:self.frontier + 1 + self.prefetch]
         for m, exercise in self.exercises.items():
             if m not in self.recent and m not in upcoming:
                 exercise.evict()
@@ -345,3 +353,5 @@ class Pool:
     def close(self) -> None:
         for ex in self.exercises.values():
             ex.close()
+        if self.warm:
+            self.warm.close()

@@ -1,6 +1,6 @@
 """Benchmark: how long `mlgrade check` takes (not a test; run it by hand).
 
-    python tests/benchmark.py [--runs 10] [--class-size 30]
+    python benchmarks/check.py [--runs 10] [--class-size 30]
 
 Prints the median and the spread of the wall time of the installed `mlgrade check`
 command on the reference workspace (a correct one) and on the stubs, in each

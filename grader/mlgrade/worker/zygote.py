@@ -1,0 +1,199 @@
+"""A warm process inside one student's sandbox that forks a worker per exercise.
+
+Usage: python -I -S main.py CONFIG_JSON   (run in the sandbox, as main.py is)
+    CONFIG_JSON: {"site", "socket": fd}
+
+It imports numpy and the worker's wire module once, says {"ready": true} on its socket, then
+serves requests (one JSON message each, SOCK_SEQPACKET):
+    {"op": "fork", "config": {...}} + fds (request, reply, output): fork a worker that runs
+        main.py with that config (as a new process would); reply {"pid": pid}.
+    {"op": "kill", "pid": pid}: kill the worker's process group; reply {"status": code}.
+    {"op": "wait", "pid": pid, "timeout": s}: reply {"status": code or null}.
+
+Before each fork it kills every process of the sandbox that is not in the process group of
+a worker still in use (what an earlier exercise left behind) and, when none is in use,
+empties /scratch and /tmp: an exercise starts as it would in a sandbox of its own.
+It runs no student code itself and cannot be traced (not dumpable).  It imports nothing
+from mlgrade.
+"""
+import ctypes
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAIN = os.path.join(HERE, "main.py")
+CONFIG = json.loads(sys.argv[1])
+sys.path.insert(0, HERE)
+sys.path.insert(1, CONFIG["site"])
+
+import numpy as np  # noqa: E402,F401 - imported once, for every worker forked
+import wire  # noqa: E402,F401
+
+PR_SET_DUMPABLE = 4
+with open(MAIN, encoding="utf-8") as _f:
+    MAIN_CODE = compile(_f.read(), MAIN, "exec")     # compiled once, run by every worker
+statuses: dict[int, int] = {}
+live: set[int] = set()
+
+
+def status_code(status: int) -> int:
+    """A wait status as subprocess reports it: the exit code, or −signal."""
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+def reap() -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        statuses[pid] = status_code(status)
+
+
+def others() -> list[int]:
+    """Processes of the sandbox to kill: not pid 1, not us, not in a live worker's group."""
+    me, out = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) in (1, me):
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            if fields[0] != b"Z" and int(fields[2]) not in live:
+                out.append(int(entry))
+        except (OSError, ValueError, IndexError):
+            pass
+    return out
+
+
+def clean() -> bool:
+    """Kill what earlier exercises left behind; empty the scratch space if no worker is live.
+
+    Returns:
+        False if something survived a second of killing (the grader then gives up this
+        sandbox, and everything in it, for one of the worker's own).
+    """
+    deadline = time.monotonic() + 1.0
+    while True:
+        left = others()
+        if not left:
+            break
+        if time.monotonic() > deadline:
+            return False
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.005)
+        reap()
+    if not live:
+        for folder in ("/scratch", "/tmp"):
+            for name in os.listdir(folder) if os.path.isdir(folder) else []:
+                path = os.path.join(folder, name)
+                try:
+                    if os.path.isdir(path) and not os.path.islink(path):
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        os.unlink(path)
+                except OSError:
+                    pass
+    return True
+
+
+def reseed() -> None:
+    """Fresh random state in each worker, as a new process would have.
+
+    numpy.random is not imported here (a worker that uses it imports it and seeds it from
+    the OS); should it ever be, its state is reseeded.  Python's random reseeds itself in a
+    forked child.
+    """
+    if "numpy.random" in sys.modules:
+        np.random.seed()
+
+
+def become_worker(sock: socket.socket, config: dict, fds: list[int]) -> None:
+    """In the forked child: set up as a fresh worker process would be, then run main.py."""
+    code = 1
+    try:
+        sock.close()
+        os.setsid()
+        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE):
+            signal.signal(sig, signal.SIG_DFL)
+        request, reply, output = fds
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        os.close(output)
+        ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+        reseed()
+        sys.argv = [MAIN, json.dumps({**config, "fds": [request, reply]})]
+        exec(MAIN_CODE, {"__name__": "__main__", "__file__": MAIN, "__builtins__": __builtins__})
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001 - a worker that fails says so on its output
+        import traceback
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def handle(sock: socket.socket, message: dict, fds: list[int]) -> dict:
+    op = message.get("op")
+    if op == "fork":
+        reap()
+        if not clean():
+            return {"error": "processes of an earlier exercise survived"}
+        pid = os.fork()
+        if pid == 0:
+            become_worker(sock, message["config"], fds)
+        for fd in fds:
+            os.close(fd)
+        live.add(pid)
+        return {"pid": pid}
+    pid = int(message.get("pid", 0))
+    if op == "kill":
+        live.discard(pid)
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        message = {"op": "wait", "pid": pid, "timeout": 2.0}
+    if op in ("kill", "wait"):
+        deadline = time.monotonic() + float(message.get("timeout", 0))
+        while True:
+            reap()
+            if pid in statuses or time.monotonic() >= deadline:
+                return {"status": statuses.get(pid)}
+            time.sleep(0.002)
+    return {"error": f"unknown op {op!r}"}
+
+
+def main() -> None:
+    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)   # no ptrace, no /proc/self/mem
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    sock = socket.socket(fileno=CONFIG["socket"])
+    sock.sendall(json.dumps({"ready": True}).encode())
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 3)
+        except OSError:
+            return
+        if not data:
+            return
+        try:
+            reply = handle(sock, json.loads(data), list(fds))
+        except Exception as exc:  # noqa: BLE001 - say what failed; the grader falls back
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        sock.sendall(json.dumps(reply).encode())
+
+
+if __name__ == "__main__":
+    main()
