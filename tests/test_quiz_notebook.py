@@ -66,3 +66,57 @@ def test_a_wrong_answer_fails_its_cell_with_the_diagnosis():
 def test_the_placeholder_student_is_refused():
     outcome = run(notebook.build("en"), notebook.PLACEHOLDER)
     assert all("STUDENT" in v for v in outcome.values())
+
+
+def test_the_source_notebook_grades_its_instructor_id_and_the_release_asks_for_the_id():
+    nb = notebook.build("en")
+    student = next(c for c in nb.cells if c.id == "quiz-student")
+    assert student.metadata["nbgrader"]["solution"] and "### BEGIN SOLUTION" in student.source
+    namespace = {}
+    exec(student.source, namespace)
+    assert namespace["STUDENT"] == "instructor"
+
+
+@pytest.mark.skipif(not __import__("importlib").util.find_spec("nbgrader")
+                    or not __import__("os").environ.get("MLGRADE_SLOW"),
+                    reason="real nbgrader run (~3 min on a loaded machine): MLGRADE_SLOW=1")
+def test_nbgrader_generates_and_autogrades_the_quiz(runner, tmp_path):
+    """The real nbgrader: export --quiz, generate_assignment, a submission, autograde."""
+    import json
+    import subprocess
+    import sys
+
+    from mlgrade.cli import cli
+
+    course = tmp_path / "course"
+    result = runner.invoke(cli, ["export", "nbgrader", str(course), "--quiz", "-e", "ex01_forward",
+                                 "--lang", "en", "--assignment", "a1"])
+    assert result.exit_code == 0, result.output
+
+    def nbgrader(*args):
+        done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+    nbgrader("generate_assignment", "a1")
+    release = nbformat.read(course / "release" / "a1" / "quiz.ipynb", 4)
+    assert "BEGIN SOLUTION" not in "\n".join(c.source for c in release.cells)
+    keys = {q.id: q.key("alice") for q in QUESTIONS}
+    wrong = BY_ID["d000_update"].params("alice")
+    keys["d000_update"] = wrong["w"] + wrong["eta"] * wrong["g"]       # w + η·g: 1 point lost
+    for cell in release.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if grade_id == "quiz-student":
+            cell.source = 'STUDENT = "alice"'
+        elif grade_id.endswith("-answer"):
+            qid = grade_id[len("quiz-"):-len("-answer")]
+            cell.source = f"{qid} = {json.dumps(keys[qid], ensure_ascii=False)}"
+    folder = course / "submitted" / "alice" / "a1"
+    folder.mkdir(parents=True)
+    nbformat.write(release, folder / "quiz.ipynb")
+    nbgrader("autograde", "a1")
+    nbgrader("export")
+    import csv
+    with open(course / "grades.csv", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    quiz_points = sum(q.points for q in QUESTIONS)
+    assert float(row["score"]) == quiz_points - 1

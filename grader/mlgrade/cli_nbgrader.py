@@ -17,7 +17,8 @@ from .stubs import StubError
 @click.option("--lang", type=click.Choice(i18n.LANGUAGES), help=t("nbgrader.help.lang"))
 @click.option("--solutions", type=click.Path(file_okay=False), help=t("nbgrader.help.solutions"))
 @click.option("--force", is_flag=True, help=t("nbgrader.help.force"))
-def export_nbgrader(course, assignment, exercises, lang, solutions, force):
+@click.option("--quiz", is_flag=True, help=t("quiz.help.export"))
+def export_nbgrader(course, assignment, exercises, lang, solutions, force, quiz):
     from . import nbgrader
 
     lang = lang or i18n.detect()
@@ -30,7 +31,8 @@ def export_nbgrader(course, assignment, exercises, lang, solutions, force):
         if not os.path.isfile(os.path.join(solutions, module + ".py")):
             raise click.UsageError(t("nbgrader.cli.no_solutions", path=solutions, module=module))
     try:
-        paths, wrote_config = nbgrader.export(course, assignment, modules, lang, solutions, force)
+        paths, wrote_config = nbgrader.export(course, assignment, modules, lang, solutions, force,
+                                                quiz)
     except nbgrader.ExportError as exc:
         raise click.UsageError(t("nbgrader.cli.exists", path=exc)) from None
     except (StubError, SyntaxError) as exc:

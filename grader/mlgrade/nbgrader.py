@@ -122,7 +122,7 @@ class ExportError(ValueError):
 
 
 def export(course: str, assignment: str, modules: list[str], lang: str, solutions: str,
-           force: bool = False) -> tuple[list[str], bool]:
+           force: bool = False, quiz: bool = False) -> tuple[list[str], bool]:
     """Write the source notebooks (and nbgrader_config.py if absent).
 
     Returns:
@@ -139,8 +139,11 @@ def export(course: str, assignment: str, modules: list[str], lang: str, solution
             source = f.read()
         make_stub(module, source)      # the same checks of the solution as for the stubs
         texts[module] = nbformat.writes(notebook(module, source, lang)) + "\n"
+    if quiz:                            # the quiz too (mlgrade.quiz.notebook), as quiz.ipynb
+        from .quiz.notebook import build
+        texts["quiz"] = nbformat.writes(build(lang)) + "\n"
     folder = os.path.join(course, "source", assignment)
-    paths = {m: os.path.join(folder, m + ".ipynb") for m in modules}
+    paths = {m: os.path.join(folder, m + ".ipynb") for m in texts}
     if not force:
         for module, path in paths.items():
             if os.path.exists(path) and open(path, encoding="utf-8").read() != texts[module]:

@@ -7,7 +7,6 @@ has a cell that shows it (`show`), an answer cell that assigns the question's id
 or fails with the same message and diagnosis as `mlgrade quiz grade`.
 """
 import contextlib
-import hashlib
 
 from .. import i18n
 from ..i18n import t
@@ -18,7 +17,6 @@ from .model import Choice
 from .session import how_to_answer, t_list
 
 PLACEHOLDER = "your-id"
-SCHEMA_VERSION = 3          # of nbgrader's cell metadata
 
 
 class AnswerFailed(AssertionError):
@@ -97,23 +95,6 @@ def _grade(q, student: str, namespace: dict) -> None:
 
 # ---- the notebook of the nbgrader export ----------------------------------------------
 
-def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked,
-            "schema_version": SCHEMA_VERSION, "solution": solution, "task": False}
-    if points is not None:
-        meta["points"] = int(points) if float(points).is_integer() else float(points)
-    return {"nbgrader": meta}
-
-
-def _cell(kind: str, source: str, grade_id: str, **meta):
-    import nbformat
-
-    make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-    cell = make(source, metadata=_meta(grade_id, **meta) if meta else {})
-    cell.id = grade_id if len(grade_id) <= 64 else hashlib.sha256(grade_id.encode()).hexdigest()
-    return cell
-
-
 def answer_source(q, lang: str) -> str:
     """The answer cell: how to answer, then the solution region (the key)."""
     with language(lang):
@@ -126,30 +107,36 @@ def answer_source(q, lang: str) -> str:
 
 
 def build(lang: str):
-    """The quiz as an nbgrader source notebook: per question, its text, a cell that shows
-    the student's numbers, an answer cell and an autograded test cell worth its points."""
+    """The quiz as an nbgrader source notebook: the student's id (a solution cell: the
+    release asks for it), then per question its title, a cell that shows the student's
+    numbers, an answer cell and an autograded test cell worth its points."""
     import nbformat
+
+    from ..nbgrader import KERNELSPEC, _cell, _nbgrader
 
     with language(lang):
         intro = t("quiz.notebook.intro", placeholder=PLACEHOLDER)
-    cells = [_cell("markdown", intro, "quiz-intro", locked=True),
-             _cell("code", f'STUDENT = "{PLACEHOLDER}"', "quiz-student")]
+    student = "\n".join([f'# STUDENT = "{PLACEHOLDER}"', "### BEGIN SOLUTION",
+                         'STUDENT = "instructor"', "### END SOLUTION"])
+    cells = [_cell("markdown", intro, _nbgrader("quiz-intro", locked=True), "quiz-intro"),
+             _cell("code", student, _nbgrader("quiz-student", solution=True), "quiz-student")]
     call = f'"{lang}"'
     for number, q in enumerate(QUESTIONS, 1):
         with language(lang):
             head = f"### {number}. {title(q)}"
+        show_code = f'from mlgrade.quiz.notebook import show\nshow("{q.id}", STUDENT, {call})'
+        test_code = ("from mlgrade.quiz.notebook import grade_answer\n"
+                     f'grade_answer("{q.id}", STUDENT, globals(), {call})')
+        ids = [f"quiz-{q.id}-title", f"quiz-{q.id}-show", f"quiz-{q.id}-answer", f"quiz-{q.id}"]
         cells += [
-            _cell("markdown", head, f"quiz-{q.id}-title", locked=True),
-            _cell("code", f'from mlgrade.quiz.notebook import show\nshow("{q.id}", STUDENT, '
-                          f'{call})', f"quiz-{q.id}-show", locked=True),
-            _cell("code", answer_source(q, lang), f"quiz-{q.id}-answer", solution=True),
-            _cell("code", "from mlgrade.quiz.notebook import grade_answer\n"
-                          f'grade_answer("{q.id}", STUDENT, globals(), {call})', f"quiz-{q.id}",
-                  grade=True, locked=True, points=q.points),
+            _cell("markdown", head, _nbgrader(ids[0], locked=True), ids[0]),
+            _cell("code", show_code, _nbgrader(ids[1], locked=True), ids[1]),
+            _cell("code", answer_source(q, lang), _nbgrader(ids[2], solution=True), ids[2]),
+            _cell("code", test_code, _nbgrader(ids[3], grade=True, locked=True,
+                                               points=q.points), ids[3]),
         ]
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                  "language": "python"},
-                   "language_info": {"name": "python"}, "mlgrade": {"exercise": "quiz"}}
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"},
+                   "mlgrade": {"exercise": "quiz"}}
     nbformat.validate(nb)
     return nb
