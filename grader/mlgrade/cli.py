@@ -74,7 +74,9 @@ def init(directory):
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option("-e", "--exercise", "exercises", multiple=True, type=click.Choice(catalog.MODULES),
               help=t("cli.help.exercise"))
-@format_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "gradescope"]),
+              default="text", show_default=True, help=t("ci.help.format"))
+@click.option("--min-score", type=click.FloatRange(0, 100), help=t("ci.help.min_score"))
 @click.option("--output", type=click.Path(dir_okay=False), help=t("cli.help.output"))
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help=t("cli.help.seed"))
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=Limits.timeout,
@@ -89,7 +91,7 @@ def init(directory):
 @click.option("-v", "--verbose", is_flag=True, help=t("cli.help.verbose"))
 @lang_option
 @click.pass_context
-def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation, checks_dirs,
+def check(ctx, path, exercises, fmt, min_score, output, seed, timeout, memory_mb, isolation, checks_dirs,
           color, verbose):
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
@@ -107,8 +109,15 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
         raise MlgradeError(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}")) from None
     if fmt == "json":
         emit(report.render_json(result), output)
+    elif fmt in ("junit", "gradescope"):
+        from .cli_ci import render
+        emit(render(report.to_dict(result), fmt), output)
     else:
         emit(report.render_text(result, verbose), output)
+    if min_score is not None:
+        from .formats import reaches
+        ctx.exit(ExitCode.OK if reaches(report.to_dict(result), min_score)
+                 else ExitCode.CHECKS_FAILED)
     ctx.exit(ExitCode.OK if result.all_passed else ExitCode.CHECKS_FAILED)
 
 
@@ -171,6 +180,10 @@ def stubs_cmd(solutions, out, check_only):
         sys.exit(ExitCode.CHECKS_FAILED if stale else ExitCode.OK)
     written = stubs.write(solutions, out)
     click.echo(t("cli.stubs_written", n=len(written), out=out))
+
+
+from .cli_ci import convert  # noqa: E402 - registered after the helpers it imports
+cli.add_command(convert)
 
 
 def main():

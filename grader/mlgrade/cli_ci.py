@@ -1,0 +1,41 @@
+"""Commands for CI and courses: convert, ci-template, class-report, export gradescope."""
+import json
+import os
+
+import click
+
+from .cli import emit, lang_option
+from .i18n import t
+
+CI_FORMATS = ("junit", "gradescope")
+
+
+def render(data: dict, fmt: str) -> str:
+    """A JSON report (report.to_dict) as JUnit XML or Gradescope's results.json."""
+    from . import formats, report
+
+    if fmt == "junit":
+        return formats.junit(data)
+    return report.dumps(formats.gradescope(data))
+
+
+def load_report(path: str) -> dict:
+    """A JSON report written by `mlgrade check --format json`; UsageError if it is not one."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.UsageError(t("ci.not_a_report", path=path, error=exc)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("exercises"), list):
+        raise click.UsageError(t("ci.not_a_report", path=path, error=t("ci.no_exercises")))
+    return data
+
+
+@click.command("convert", help=t("ci.help.convert"))
+@click.argument("report_file", metavar="REPORT", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(CI_FORMATS), required=True,
+              help=t("ci.help.format"))
+@click.option("--output", type=click.Path(dir_okay=False), help=t("cli.help.output"))
+@lang_option
+def convert(report_file, fmt, output):
+    emit(render(load_report(report_file), fmt), output)
