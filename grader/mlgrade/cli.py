@@ -91,8 +91,8 @@ def init(directory):
 @click.option("-v", "--verbose", is_flag=True, help=t("cli.help.verbose"))
 @lang_option
 @click.pass_context
-def check(ctx, path, exercises, fmt, min_score, output, seed, timeout, memory_mb, isolation, checks_dirs,
-          color, verbose):
+def check(ctx, path, exercises, fmt, min_score, output, seed, timeout, memory_mb, isolation,
+          checks_dirs, color, verbose):
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
         raise click.UsageError(t("cli.no_exercises", path=path))

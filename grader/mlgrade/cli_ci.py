@@ -1,6 +1,5 @@
 """Commands for CI and courses: convert, ci-template, class-report, export gradescope."""
 import json
-import os
 
 import click
 
