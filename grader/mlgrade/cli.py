@@ -182,8 +182,9 @@ def stubs_cmd(solutions, out, check_only):
     click.echo(t("cli.stubs_written", n=len(written), out=out))
 
 
-from .cli_ci import convert  # noqa: E402 - registered after the helpers it imports
+from .cli_ci import class_report, convert  # noqa: E402 - registered after the helpers it imports
 cli.add_command(convert)
+cli.add_command(class_report)
 
 
 def main():

@@ -1,5 +1,6 @@
 """Commands for CI and courses: convert, ci-template, class-report, export gradescope."""
 import json
+import os
 
 import click
 
@@ -38,3 +39,40 @@ def load_report(path: str) -> dict:
 @lang_option
 def convert(report_file, fmt, output):
     emit(render(load_report(report_file), fmt), output)
+
+
+@click.command("class-report", help=t("ci.help.class_report"))
+@click.argument("reports_dir", metavar="REPORTS_DIR", type=click.Path(file_okay=False))
+@click.option("--output", type=click.Path(dir_okay=False), help=t("ci.help.class_output"))
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "md"]), default=None,
+              help=t("ci.help.class_format"))
+@lang_option
+def class_report(reports_dir, output, fmt):
+    from . import classreport
+
+    fmt = fmt or _format_of(output)
+    try:
+        summary = classreport.summarize(*classreport.load(reports_dir))
+    except classreport.ClassReportError as exc:
+        raise click.UsageError(str(exc)) from None
+    if fmt == "json":
+        emit(classreport.render_json(summary), output)
+    elif fmt == "md":
+        emit(classreport.render_md(summary), output)
+    else:
+        from .classhtml import NoMatplotlib, render_html
+        try:
+            page, notes = render_html(summary)
+        except NoMatplotlib as exc:
+            raise click.UsageError(str(exc)) from None
+        for note in notes:
+            click.echo(note, err=True)
+        emit(page, output)
+    if output:
+        click.echo(t("cli.plot_written", path=output), err=True)
+
+
+def _format_of(output: str | None) -> str:
+    """The format named by the output file's extension: .json, .md, else html."""
+    ext = os.path.splitext(output or "")[1].lower()
+    return {".json": "json", ".md": "md"}.get(ext, "html")
