@@ -32,7 +32,10 @@ def render_html(summary: dict) -> tuple[str, list[str]]:
              f"<title>{e(t('ci.class.title'))}</title><style>{STYLE}</style></head><body>",
              f"<h1>{e(t('ci.class.title'))}</h1>", f"<p>{e(_headline(summary))}</p>"]
     if summary["students"]:
-        parts += _section(t("ci.class.distribution"), _histogram(summary))
+        parts += _section(t("ci.class.distribution"), _histogram(summary),
+                          _table([t("ci.class.student"), t("ci.class.score"), "%"],
+                                 [[r["student"], f"{r['score']:g}/{r['max_score']:g}",
+                                   _pct(r["percent"])] for r in summary["scores"]]))
         parts += _section(t("ci.class.exercises"), _exercises_plot(summary),
                           _table([t("ci.class.exercise"), t("ci.class.mean"), t("ci.class.n")],
                                  [[f"{x['id']} {x['title']}", _pct(x["mean_percent"]),
