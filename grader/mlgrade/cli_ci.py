@@ -76,3 +76,18 @@ def _format_of(output: str | None) -> str:
     """The format named by the output file's extension: .json, .md, else html."""
     ext = os.path.splitext(output or "")[1].lower()
     return {".json": "json", ".md": "md"}.get(ext, "html")
+
+
+@click.command("gradescope", help=t("ci.help.gradescope"))
+@click.argument("zip_path", metavar="ZIP", type=click.Path(dir_okay=False))
+@click.option("-e", "--exercise", "exercises", multiple=True, help=t("cli.help.exercise"))
+@lang_option
+def export_gradescope(zip_path, exercises):
+    from . import catalog, gradescope, i18n
+
+    unknown = sorted(set(exercises) - set(catalog.MODULES))
+    if unknown:
+        raise click.UsageError(t("ci.gs.unknown", ids=", ".join(unknown)))
+    names = gradescope.write_zip(zip_path, list(exercises), i18n.current())
+    click.echo(t("ci.gs.written", path=zip_path, files=", ".join(names),
+                 n=len(exercises) or len(catalog.MODULES)))

@@ -104,8 +104,8 @@ def gradescope(data: dict, visibility: str = "visible") -> dict:
     return {"score": data["score"], "output": summary, "output_format": "text",
             "execution_time": round(sum(e.get("seconds", 0) for e in data["exercises"]), 3),
             "visibility": visibility, "tests": tests,
-            "extra_data": {"mlgrade_version": data.get("mlgrade_version"),
-                           "seed": data["seed"], "max_score": data["max_score"]}}
+            "extra_data": {"mlgrade_version": data.get("mlgrade_version"), "seed": data["seed"],
+                           "max_score": data["max_score"], "isolation": data.get("isolation")}}
 
 
 def _t(key: str, lang: str, **params) -> str:

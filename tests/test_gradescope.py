@@ -1,0 +1,125 @@
+"""The Gradescope autograder zip, run in an /autograder tree laid out as Gradescope's docs say."""
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from mlgrade.cli import cli
+
+from conftest import SOLUTIONS
+from test_mutants import MUTANTS
+
+DATA = Path(__file__).parent / "data"
+EXERCISES = ["ex01_forward", "ex02_mse", "ex05_sigmoid"]
+
+
+@pytest.fixture(scope="module")
+def autograder(tmp_path_factory):
+    """The exported zip, unpacked, and its wheel installed into a folder of its own."""
+    from click.testing import CliRunner
+
+    root = tmp_path_factory.mktemp("gradescope")
+    args = ["export", "gradescope", str(root / "autograder.zip")]
+    result = CliRunner().invoke(cli, args + [a for m in EXERCISES for a in ("-e", m)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(root / "autograder.zip") as z:
+        z.extractall(root / "source")
+        modes = {i.filename: i.external_attr >> 16 for i in z.infolist()}
+    for name, mode in modes.items():        # as unzip does; zipfile leaves modes out
+        os.chmod(root / "source" / name, mode & 0o777)
+    wheels = list((root / "source").glob("mlgrade-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
+                    "--target", str(root / "site"), str(wheels[0])], check=True, timeout=300)
+    return root, modes
+
+
+def test_zip_has_the_scripts_at_its_root_and_pins_its_release(autograder):
+    root, modes = autograder
+    assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
+    setup = (root / "source" / "setup.sh").read_text()
+    assert "bubblewrap" in setup and "mlgrade-0.1.0-py3-none-any.whl" in setup
+    pins = (root / "source" / "requirements.txt").read_text().split()
+    assert f"numpy=={importlib.metadata.version('numpy')}" in pins
+    config = json.loads((root / "source" / "mlgrade-autograder.json").read_text())
+    assert config["exercises"] == EXERCISES
+
+
+def notebook(source: str) -> str:
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# MSE\n"]},
+             {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": ["%matplotlib inline\n", *textwrap.dedent(source).splitlines(True)]}]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def bwrap_works() -> bool:
+    return bool(shutil.which("bwrap")) and subprocess.run(
+        ["bwrap", "--ro-bind", "/", "/", "true"], capture_output=True).returncode == 0
+
+
+def run_autograder(autograder, tmp_path, files: dict[str, str]) -> tuple[dict, str]:
+    """Lay out /autograder (source, run_autograder, submission, results), bind it, run."""
+    if not bwrap_works():
+        pytest.skip("bubblewrap cannot create namespaces here")
+    root, _ = autograder
+    tree = tmp_path / "autograder"
+    shutil.copytree(root / "source", tree / "source")
+    shutil.copy(tree / "source" / "run_autograder", tree / "run_autograder")
+    (tree / "results").mkdir()
+    for name, text in files.items():
+        (tree / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / "submission" / name).write_text(text)
+    mounts = []
+    for name in sorted(os.listdir("/")):     # the machine read-only, except /tmp, /autograder
+        path = "/" + name
+        if os.path.islink(path):
+            mounts += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path) and name not in ("proc", "dev", "tmp", "autograder"):
+            mounts += ["--ro-bind", path, path]
+    command = ["bwrap", *mounts, "--bind", str(tree), "/autograder", "--tmpfs", "/tmp",
+               "--ro-bind", str(root / "site"), "/mlgrade-site", "--dev", "/dev",
+               "--proc", "/proc", "--chdir", "/autograder",
+               "--setenv", "MLGRADE_PYTHON", sys.executable,
+               "--setenv", "PYTHONPATH", "/mlgrade-site", "/autograder/run_autograder"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((tree / "results" / "results.json").read_text())
+    schema = json.loads((DATA / "gradescope-results.schema.json").read_text())
+    jsonschema.validate(results, schema)
+    return results, done.stdout
+
+
+def reference() -> dict[str, str]:
+    return {f"{m}.py": (SOLUTIONS / f"{m}.py").read_text() for m in EXERCISES}
+
+
+def test_reference_submission_gets_full_marks(autograder, tmp_path):
+    results, stdout = run_autograder(autograder, tmp_path, reference())
+    total = sum(t["max_score"] for t in results["tests"])
+    assert results["score"] == total > 0
+    assert {t["status"] for t in results["tests"]} == {"passed"}
+    assert {t["tags"][0] for t in results["tests"]} == set(EXERCISES)
+    assert "/mlgrade-site/mlgrade" in stdout      # graded by the wheel inside the zip
+
+
+def test_wrong_submission_gets_fewer_points_and_is_told_why(autograder, tmp_path):
+    bias_module, forgot_bias = MUTANTS["forgot-bias"]
+    _, mse_sum = MUTANTS["mse-sum-not-mean"]
+    files = {f"work/{bias_module}.py": textwrap.dedent(forgot_bias),   # in a subfolder
+             "ex02_mse.ipynb": notebook(mse_sum)}                      # an exported notebook
+    results, _ = run_autograder(autograder, tmp_path, files)
+    total = sum(t["max_score"] for t in results["tests"])
+    assert 0 < results["score"] < total
+    assert results["score"] == sum(t["score"] for t in results["tests"])
+    tags = {tag for t in results["tests"] for tag in t["tags"]}
+    assert {"forgot-bias", "mse-sum-not-mean"} <= tags
+    assert "ex05_sigmoid.py" in results["output"]             # missing, and said so
+    sigmoid = [t for t in results["tests"] if t["tags"][0] == "ex05_sigmoid"]
+    assert sigmoid and all(t["score"] == 0 for t in sigmoid)
