@@ -182,9 +182,10 @@ def stubs_cmd(solutions, out, check_only):
     click.echo(t("cli.stubs_written", n=len(written), out=out))
 
 
-from .cli_ci import class_report, convert, export_gradescope  # noqa: E402 - needs emit
+from .cli_ci import ci_template, class_report, convert, export_gradescope  # noqa: E402
 from .cli_export import export  # noqa: E402
 cli.add_command(convert)
+cli.add_command(ci_template)
 cli.add_command(class_report)
 export.add_command(export_gradescope)
 cli.add_command(export)

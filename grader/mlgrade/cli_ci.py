@@ -8,6 +8,7 @@ from .cli import emit, lang_option
 from .i18n import t
 
 CI_FORMATS = ("junit", "gradescope")
+TEMPLATES = {"github": "github.yml", "gitlab": "gitlab.yml"}
 
 
 def render(data: dict, fmt: str) -> str:
@@ -33,12 +34,40 @@ def load_report(path: str) -> dict:
 
 @click.command("convert", help=t("ci.help.convert"))
 @click.argument("report_file", metavar="REPORT", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(CI_FORMATS), required=True,
+@click.option("--format", "fmt", type=click.Choice(["text", *CI_FORMATS]), required=True,
               help=t("ci.help.format"))
 @click.option("--output", type=click.Path(dir_okay=False), help=t("cli.help.output"))
 @lang_option
 def convert(report_file, fmt, output):
-    emit(render(load_report(report_file), fmt), output)
+    data = load_report(report_file)
+    if fmt == "text":
+        from . import formats, i18n, report
+        i18n.use(data.get("lang", i18n.current()))
+        emit(report.render_text(formats.to_report(data)), output)
+    else:
+        emit(render(data, fmt), output)
+
+
+@click.command("ci-template", help=t("ci.help.ci_template"))
+@click.argument("system", type=click.Choice(sorted(TEMPLATES)))
+@click.option("--min-score", type=click.FloatRange(0, 100), default=100, show_default=True,
+              help=t("ci.help.template_min_score"))
+@click.option("-e", "--exercise", "exercises", multiple=True, help=t("cli.help.exercise"))
+@click.option("--install", help=t("ci.help.install"))
+@lang_option
+def ci_template(system, min_score, exercises, install):
+    from importlib import resources
+
+    from . import __version__, catalog
+
+    unknown = sorted(set(exercises) - set(catalog.MODULES))
+    if unknown:
+        raise click.UsageError(t("ci.gs.unknown", ids=", ".join(unknown)))
+    text = resources.files("mlgrade").joinpath("templates", TEMPLATES[system]).read_text("utf-8")
+    text = (text.replace("@INSTALL@", install or f"mlgrade=={__version__}")
+            .replace("@MIN_SCORE@", f"{min_score:g}")
+            .replace("@EXERCISES@", "".join(f"-e {m} " for m in exercises)))
+    click.echo(text, nl=False)
 
 
 @click.command("class-report", help=t("ci.help.class_report"))

@@ -108,6 +108,20 @@ def gradescope(data: dict, visibility: str = "visible") -> dict:
                            "max_score": data["max_score"], "isolation": data.get("isolation")}}
 
 
+def to_report(data: dict):
+    """The `Report` a JSON report was written from (tracebacks and per-check times aside)."""
+    from .outcomes import Status
+    from .results import CheckResult, ExerciseResult, Report
+
+    exercises = [ExerciseResult(e["id"], e["title"], [
+        CheckResult(c["id"], c["name"], e["id"], c["function"], c["kind"], Status(c["status"]),
+                    c["points"], c["max_points"], c["message"], c.get("diagnosis"),
+                    c.get("output") or "", call=c.get("call") or "") for c in e["checks"]])
+        for e in data["exercises"]]
+    return Report(data.get("workspace", "."), data["seed"], data.get("isolation", ""),
+                  data.get("lang", "en"), exercises)
+
+
 def _t(key: str, lang: str, **params) -> str:
     """A text in the report's own language (a converted report keeps its language)."""
     try:
