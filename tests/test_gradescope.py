@@ -123,3 +123,26 @@ def test_wrong_submission_gets_fewer_points_and_is_told_why(autograder, tmp_path
     assert "ex05_sigmoid.py" in results["output"]             # missing, and said so
     sigmoid = [t for t in results["tests"] if t["tags"][0] == "ex05_sigmoid"]
     assert sigmoid and all(t["score"] == 0 for t in sigmoid)
+
+
+def test_staging_finds_the_shallowest_file_and_ignores_links(tmp_path):
+    from mlgrade.gradescope import stage
+
+    sub, ws = tmp_path / "submission", tmp_path / "ws"
+    (sub / "deep" / "deeper").mkdir(parents=True)
+    ws.mkdir()
+    (sub / "deep" / "ex01_forward.py").write_text("A = 1\n")
+    (sub / "deep" / "deeper" / "ex01_forward.py").write_text("A = 2\n")
+    (sub / "ex02_mse.py").symlink_to("/etc/hostname")
+    found, missing = stage(str(sub), str(ws), ["ex01_forward", "ex02_mse"])
+    assert found == ["ex01_forward"] and missing == ["ex02_mse"]
+    assert (ws / "ex01_forward.py").read_text() == "A = 1\n"
+
+
+def test_export_errors_are_one_line(runner, tmp_path):
+    bad_id = runner.invoke(cli, ["export", "gradescope", str(tmp_path / "a.zip"), "-e", "ex99"])
+    assert bad_id.exit_code == 2 and "ex99" in bad_id.stderr
+    cannot = runner.invoke(cli, ["export", "gradescope", str(tmp_path / "no" / "a.zip")])
+    assert cannot.exit_code == 3 and "cannot write" in cannot.stderr
+    assert "Traceback" not in bad_id.output + cannot.output
+    assert not list(tmp_path.iterdir())         # nothing half-written

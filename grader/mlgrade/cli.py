@@ -76,7 +76,8 @@ def init(directory):
               help=t("cli.help.exercise"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "gradescope"]),
               default="text", show_default=True, help=t("ci.help.format"))
-@click.option("--min-score", type=click.FloatRange(0, 100), help=t("ci.help.min_score"))
+@click.option("--min-score", type=click.FloatRange(0, 100), metavar="PERCENT",
+              help=t("ci.help.min_score"))
 @click.option("--output", type=click.Path(dir_okay=False), help=t("cli.help.output"))
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help=t("cli.help.seed"))
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=Limits.timeout,

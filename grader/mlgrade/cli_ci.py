@@ -4,7 +4,7 @@ import os
 
 import click
 
-from .cli import emit, lang_option
+from .cli import MlgradeError, emit, lang_option
 from .i18n import t
 
 CI_FORMATS = ("junit", "gradescope")
@@ -51,6 +51,7 @@ def convert(report_file, fmt, output):
 @click.command("ci-template", help=t("ci.help.ci_template"))
 @click.argument("system", type=click.Choice(sorted(TEMPLATES)))
 @click.option("--min-score", type=click.FloatRange(0, 100), default=100, show_default=True,
+              metavar="PERCENT",
               help=t("ci.help.template_min_score"))
 @click.option("-e", "--exercise", "exercises", multiple=True, help=t("cli.help.exercise"))
 @click.option("--install", help=t("ci.help.install"))
@@ -117,6 +118,10 @@ def export_gradescope(zip_path, exercises):
     unknown = sorted(set(exercises) - set(catalog.MODULES))
     if unknown:
         raise click.UsageError(t("ci.gs.unknown", ids=", ".join(unknown)))
-    names = gradescope.write_zip(zip_path, list(exercises), i18n.current())
+    try:
+        names = gradescope.write_zip(zip_path, list(exercises), i18n.current())
+    except OSError as exc:
+        raise MlgradeError(t("ci.gs.cannot_write", path=zip_path, error=exc.strerror or exc)) \
+            from None
     click.echo(t("ci.gs.written", path=zip_path, files=", ".join(names),
                  n=len(exercises) or len(catalog.MODULES)))

@@ -159,7 +159,10 @@ def stage(submission: str, workspace: str, modules: list[str]) -> tuple[list[str
 
 
 def _find(root: str, name: str) -> str | None:
-    hits = [os.path.join(folder, name) for folder, _, names in os.walk(root) if name in names]
+    """The shallowest regular file called `name` under root (symbolic links are ignored)."""
+    hits = [os.path.join(folder, name) for folder, _, names in os.walk(root)
+            if name in names and not os.path.islink(os.path.join(folder, name))
+            and os.path.isfile(os.path.join(folder, name))]
     return min(hits, key=lambda p: (p.count(os.sep), p)) if hits else None
 
 
