@@ -19,6 +19,14 @@ from test_mutants import MUTANTS
 
 DATA = Path(__file__).parent / "data"
 EXERCISES = ["ex01_forward", "ex02_mse", "ex05_sigmoid"]
+HIDDEN = """
+import pytest
+
+@pytest.mark.mlgrade(exercise="ex05_sigmoid", points=2)
+def test_sigmoid_is_symmetric(mlgrade_workspace):
+    sigmoid = mlgrade_workspace["ex05_sigmoid"].sigmoid
+    assert abs(sigmoid(2.0) + sigmoid(-2.0) - 1) < 1e-12
+"""
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +35,9 @@ def autograder(tmp_path_factory):
     from click.testing import CliRunner
 
     root = tmp_path_factory.mktemp("gradescope")
-    args = ["export", "gradescope", str(root / "autograder.zip")]
+    (root / "hidden").mkdir()
+    (root / "hidden" / "test_symmetry.py").write_text(HIDDEN)
+    args = ["export", "gradescope", str(root / "autograder.zip"), "--checks", str(root / "hidden")]
     result = CliRunner().invoke(cli, args + [a for m in EXERCISES for a in ("-e", m)])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(root / "autograder.zip") as z:
@@ -49,7 +59,8 @@ def test_zip_has_the_scripts_at_its_root_and_pins_its_release(autograder):
     pins = (root / "source" / "requirements.txt").read_text().split()
     assert f"numpy=={importlib.metadata.version('numpy')}" in pins
     config = json.loads((root / "source" / "mlgrade-autograder.json").read_text())
-    assert config["exercises"] == EXERCISES
+    assert config["exercises"] == EXERCISES and config["checks"] == ["checks/0"]
+    assert (root / "source" / "checks" / "0" / "test_symmetry.py").read_text() == HIDDEN
 
 
 def notebook(source: str) -> str:
@@ -106,6 +117,8 @@ def test_reference_submission_gets_full_marks(autograder, tmp_path):
     assert results["score"] == total > 0
     assert {t["status"] for t in results["tests"]} == {"passed"}
     assert {t["tags"][0] for t in results["tests"]} == set(EXERCISES)
+    [hidden] = [t for t in results["tests"] if "symmetric" in t["name"]]    # the instructor's
+    assert hidden["score"] == hidden["max_score"] == 2
     assert "/mlgrade-site/mlgrade" in stdout      # graded by the wheel inside the zip
 
 

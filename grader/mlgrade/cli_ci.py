@@ -111,15 +111,18 @@ def _format_of(output: str | None) -> str:
 @click.command("gradescope", help=t("ci.help.gradescope"))
 @click.argument("zip_path", metavar="ZIP", type=click.Path(dir_okay=False))
 @click.option("-e", "--exercise", "exercises", multiple=True, help=t("cli.help.exercise"))
+@click.option("--checks", "checks_dirs", multiple=True, type=click.Path(exists=True),
+              help=t("ci.help.export_checks"))
 @lang_option
-def export_gradescope(zip_path, exercises):
+def export_gradescope(zip_path, exercises, checks_dirs):
     from . import catalog, gradescope, i18n
 
     unknown = sorted(set(exercises) - set(catalog.MODULES))
     if unknown:
         raise click.UsageError(t("ci.gs.unknown", ids=", ".join(unknown)))
     try:
-        names = gradescope.write_zip(zip_path, list(exercises), i18n.current())
+        names = gradescope.write_zip(zip_path, list(exercises), i18n.current(),
+                                     list(checks_dirs))
     except OSError as exc:
         raise MlgradeError(t("ci.gs.cannot_write", path=zip_path, error=exc.strerror or exc)) \
             from None

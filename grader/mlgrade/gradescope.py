@@ -55,16 +55,22 @@ exec "${{MLGRADE_PYTHON:-{venv}/bin/python}}" -m mlgrade.gradescope \\
 """
 
 
-def write_zip(path: str, exercises: list[str], lang: str) -> list[str]:
-    """Write the autograder zip at `path`; returns the names it holds."""
+def write_zip(path: str, exercises: list[str], lang: str, checks: list[str] = ()) -> list[str]:
+    """Write the autograder zip at `path`; returns the names it holds.
+
+    Args:
+        checks: folders of the instructor's own checks, copied to checks/<i>/ in the zip.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         wheel = build_wheel(tmp)
         name = os.path.basename(wheel)
+        extra = dict(_checks_files(checks))
         files = {
             "setup.sh": SETUP_SH.format(venv=VENV, wheel=name),
             "run_autograder": RUN_AUTOGRADER.format(venv=VENV, config=CONFIG),
             "requirements.txt": "\n".join(pinned_requirements()) + "\n",
             CONFIG: json.dumps({"exercises": exercises, "lang": lang,
+                                "checks": [f"checks/{i}" for i in range(len(checks))],
                                 "mlgrade_version": __version__}, indent=1) + "\n",
         }
         fd, partial = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
@@ -78,8 +84,27 @@ def write_zip(path: str, exercises: list[str], lang: str) -> list[str]:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 z.writestr(info, text)
             z.write(wheel, name)
+            for arcname, data in extra.items():
+                z.writestr(zipfile.ZipInfo(arcname, date_time=(2024, 1, 1, 0, 0, 0)), data,
+                           zipfile.ZIP_DEFLATED)
         os.replace(partial, path)
-    return [*files, name]
+    return [*files, name, *(f"checks/{i}/" for i in range(len(checks)))]
+
+
+def _checks_files(folders: list[str]):
+    """(name in the zip, bytes) of the instructor's check folders (a file is a folder of one)."""
+    for i, folder in enumerate(folders):
+        if os.path.isfile(folder):
+            with open(folder, "rb") as f:
+                yield f"checks/{i}/{os.path.basename(folder)}", f.read()
+            continue
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+            for n in sorted(names):
+                if not n.endswith((".pyc", ".pyo")):
+                    rel = os.path.relpath(os.path.join(root, n), folder).replace(os.sep, "/")
+                    with open(os.path.join(root, n), "rb") as f:
+                        yield f"checks/{i}/{rel}", f.read()
 
 
 def pinned_requirements() -> list[str]:
@@ -183,7 +208,8 @@ def notebook_source(path: str) -> str:
     return "\n\n".join(chunks) + "\n"
 
 
-def grade_submission(submission: str, results: str, exercises: list[str], lang: str) -> dict:
+def grade_submission(submission: str, results: str, exercises: list[str], lang: str,
+                     checks_dirs: list[str] = ()) -> dict:
     """Grade the submission and write Gradescope's results.json; returns what was written."""
     from . import catalog, formats, i18n, report, runner
 
@@ -191,7 +217,8 @@ def grade_submission(submission: str, results: str, exercises: list[str], lang: 
     modules = exercises or list(catalog.MODULES)
     with tempfile.TemporaryDirectory(prefix="mlgrade-submission-") as workspace:
         found, missing = stage(submission, workspace, modules)
-        data = report.to_dict(runner.grade_workspace(workspace, modules))
+        data = report.to_dict(runner.grade_workspace(workspace, modules,
+                                                     checks_dirs=list(checks_dirs)))
     data["workspace"] = "submission"
     out = formats.gradescope(data)
     notes = [i18n.t("ci.gs.found", files=", ".join(found) or "–")]
@@ -210,13 +237,15 @@ def grade_submission(submission: str, results: str, exercises: list[str], lang: 
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
 def main(submission, results, config_path):
     """Grade SUBMISSION into RESULTS (run_autograder's entry point)."""
-    config = {}
+    config, here = {}, "."
     if config_path:
         with open(config_path, encoding="utf-8") as f:
             config = json.load(f)
+        here = os.path.dirname(os.path.abspath(config_path))
     try:
         out = grade_submission(submission, results, config.get("exercises", []),
-                               config.get("lang", "en"))
+                               config.get("lang", "en"),
+                               [os.path.join(here, c) for c in config.get("checks", [])])
     except Exception as exc:  # noqa: BLE001 - no score is better than a false one
         from .i18n import t
         click.echo(t("ci.gs.internal", error=f"{type(exc).__name__}: {exc}"), err=True)
