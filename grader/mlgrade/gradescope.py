@@ -124,7 +124,9 @@ def build_wheel(folder: str) -> str:
     version = dist.version
     info = f"mlgrade-{version}.dist-info"
     files = dict(_package_files())
-    files[f"{info}/METADATA"] = dist.read_text("METADATA").encode()
+    # an egg-info (a source checkout on sys.path) holds the same core metadata as PKG-INFO
+    metadata = dist.read_text("METADATA") or dist.read_text("PKG-INFO")
+    files[f"{info}/METADATA"] = metadata.encode()
     files[f"{info}/entry_points.txt"] = (dist.read_text("entry_points.txt") or "").encode()
     files[f"{info}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: mlgrade\n"
                               b"Root-Is-Purelib: true\nTag: py3-none-any\n")
