@@ -54,6 +54,8 @@ def autograder(tmp_path_factory):
 def test_zip_has_the_scripts_at_its_root_and_pins_its_release(autograder):
     root, modes = autograder
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
+    for script in ("setup.sh", "run_autograder"):      # both parse as bash
+        subprocess.run(["bash", "-n", str(root / "source" / script)], check=True)
     setup = (root / "source" / "setup.sh").read_text()
     assert "bubblewrap" in setup and "mlgrade-0.1.0-py3-none-any.whl" in setup
     pins = (root / "source" / "requirements.txt").read_text().split()
