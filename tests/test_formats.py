@@ -163,3 +163,15 @@ def test_convert_a_saved_report_gives_the_formats(runner, mixed, tmp_path):
     bad = runner.invoke(cli, ["convert", str(tmp_path / "bad.json"), "--format", "junit"])
     assert bad.exit_code == 2 and "is not an mlgrade JSON report" in bad.stderr
     assert bad.stdout == ""
+
+
+def test_write_beside_puts_each_format_in_its_subfolder(mixed, tmp_path):
+    from mlgrade.formats import write_beside
+
+    data = json.loads(mixed["json"])
+    paths = write_beside(str(tmp_path), "li lei", data, ["junit", "gradescope"])
+    assert paths == [str(tmp_path / "junit" / "li lei.xml"),
+                     str(tmp_path / "gradescope" / "li lei.json")]
+    xmlschema.XMLSchema(DATA / "junit-10.xsd").validate(paths[0])
+    assert json.loads(Path(paths[1]).read_text())["score"] == data["score"]
+    assert not list(tmp_path.glob("*.json"))      # the top level stays the JSON reports'

@@ -9,7 +9,9 @@ them later (`mlgrade convert`) and the formats cannot disagree with it:
 - Gradescope's results.json: one test per check with score, max_score, status, number
   "exercise.check", tags and the same explanation as output.
 """
+import os
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 
 from . import i18n
@@ -141,3 +143,33 @@ def _seconds(x: float) -> str:
 
 def _num(x: float) -> str:
     return f"{x:g}"
+
+
+EXTENSIONS = {"junit": ".xml", "gradescope": ".json"}
+
+
+def render(data: dict, fmt: str) -> str:
+    """The report in one of the machine formats: json, junit or gradescope."""
+    from .report import dumps
+
+    if fmt == "junit":
+        return junit(data)
+    return dumps(gradescope(data) if fmt == "gradescope" else data)
+
+
+def write_beside(folder: str, student: str, data: dict, fmts) -> list[str]:
+    """Write a student's report in other formats: folder/<fmt>/<student>.xml|.json.
+
+    The JSON reports stay alone at the top of `folder` (class-report and resume read them);
+    each other format gets its own subfolder. Each file is written atomically.
+    """
+    written = []
+    for fmt in fmts:
+        path = os.path.join(folder, fmt, student + EXTENSIONS[fmt])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, partial = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".mlgrade-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(render(data, fmt) + "\n")
+        os.replace(partial, path)
+        written.append(path)
+    return written
