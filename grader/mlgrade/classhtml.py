@@ -5,7 +5,7 @@ import io
 import logging
 
 from . import i18n
-from .classreport import _all_passed, _headline, _pct, _range
+from .classreport import all_passed_line, headline, pct, bin_label
 from .i18n import t
 
 HARDEST = 15      # checks drawn in the "hardest checks" plot (the table lists them all)
@@ -30,23 +30,23 @@ def render_html(summary: dict) -> tuple[str, list[str]]:
     e = html.escape
     parts = [f"<!DOCTYPE html>\n<html lang=\"{i18n.current()}\"><head><meta charset=\"utf-8\">",
              f"<title>{e(t('ci.class.title'))}</title><style>{STYLE}</style></head><body>",
-             f"<h1>{e(t('ci.class.title'))}</h1>", f"<p>{e(_headline(summary))}</p>"]
+             f"<h1>{e(t('ci.class.title'))}</h1>", f"<p>{e(headline(summary))}</p>"]
     if summary["students"]:
         parts += _section(t("ci.class.distribution"), _histogram(summary),
                           _table([t("ci.class.student"), t("ci.class.score"), "%"],
                                  [[r["student"], f"{r['score']:g}/{r['max_score']:g}",
-                                   _pct(r["percent"])] for r in summary["scores"]]))
+                                   pct(r["percent"])] for r in summary["scores"]]))
         parts += _section(t("ci.class.exercises"), _exercises_plot(summary),
                           _table([t("ci.class.exercise"), t("ci.class.mean"), t("ci.class.n")],
-                                 [[f"{x['id']} {x['title']}", _pct(x["mean_percent"]),
+                                 [[f"{x['id']} {x['title']}", pct(x["mean_percent"]),
                                    x["students"]] for x in summary["exercises"]]))
         hard = [c for c in summary["checks"] if c["pass_rate"] < 1]
         parts += _section(t("ci.class.checks"), _checks_plot(summary),
                           _table([t("ci.class.check"), t("ci.class.pass_rate"),
                                   t("ci.class.passed")],
-                                 [[f"{c['exercise']}: {c['name']}", _pct(100 * c["pass_rate"]),
+                                 [[f"{c['exercise']}: {c['name']}", pct(100 * c["pass_rate"]),
                                    f"{c['passed']}/{c['students']}"] for c in hard]),
-                          f"<p>{html.escape(_all_passed(summary))}</p>" if len(hard) < len(
+                          f"<p>{html.escape(all_passed_line(summary))}</p>" if len(hard) < len(
                               summary["checks"]) else "")
     mistakes = summary["mistakes"]
     parts += _section(t("ci.class.mistakes"), _mistakes_plot(summary) if mistakes else "",
@@ -107,7 +107,7 @@ def _histogram(summary: dict) -> str:
 
     h = summary["histogram"]
     fig, ax = plt.subplots(figsize=(7, 3))
-    ax.bar([_range(h, i) for i in range(len(h["counts"]))], h["counts"], color="C0")
+    ax.bar([bin_label(h, i) for i in range(len(h["counts"]))], h["counts"], color="C0")
     ax.set_xlabel(t("ci.class.score_percent"))
     ax.set_ylabel(t("ci.class.students"))
     ax.yaxis.get_major_locator().set_params(integer=True)

@@ -144,22 +144,22 @@ def render_json(summary: dict) -> str:
 
 def render_md(summary: dict) -> str:
     """The summary as Markdown: headline, then one table per part."""
-    lines = [f"# {t('ci.class.title')}", "", _headline(summary), ""]
+    lines = [f"# {t('ci.class.title')}", "", headline(summary), ""]
     lines += [f"## {t('ci.class.distribution')}", "", "| % | n |", "|---|---|"]
     h = summary["histogram"]
-    lines += [f"| {_range(h, i)} | {n} |" for i, n in enumerate(h["counts"])]
+    lines += [f"| {bin_label(h, i)} | {n} |" for i, n in enumerate(h["counts"])]
     lines += ["", f"## {t('ci.class.exercises')}", "",
               f"| {t('ci.class.exercise')} | {t('ci.class.mean')} | {t('ci.class.n')} |",
               "|---|---|---|"]
-    lines += [f"| {e['id']} {_md(e['title'])} | {_pct(e['mean_percent'])} | {e['students']} |"
+    lines += [f"| {e['id']} {_md(e['title'])} | {pct(e['mean_percent'])} | {e['students']} |"
               for e in summary["exercises"]]
     lines += ["", f"## {t('ci.class.checks')}", "",
               f"| {t('ci.class.check')} | {t('ci.class.pass_rate')} | {t('ci.class.passed')} |",
               "|---|---|---|"]
-    lines += [f"| {c['exercise']}: {_md(c['name'])} | {_pct(100 * c['pass_rate'])} | "
+    lines += [f"| {c['exercise']}: {_md(c['name'])} | {pct(100 * c['pass_rate'])} | "
               f"{c['passed']}/{c['students']} |" for c in summary["checks"] if c["pass_rate"] < 1]
     if any(c["pass_rate"] == 1 for c in summary["checks"]):
-        lines += ["", _all_passed(summary)]
+        lines += ["", all_passed_line(summary)]
     lines += ["", f"## {t('ci.class.mistakes')}", ""]
     lines += [f"- **{m['id']}** — {t('ci.class.mistake_count', n=m['students'], k=m['checks'])}"
               f": {_md(m['message'])}" for m in summary["mistakes"]] or [t("ci.class.none")]
@@ -169,20 +169,20 @@ def render_md(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def _headline(summary: dict) -> str:
+def headline(summary: dict) -> str:
     return t("ci.class.headline", n=summary["students"], failed=summary["failed_students"],
-             mean=_pct(summary["mean_percent"]))
+             mean=pct(summary["mean_percent"]))
 
 
-def _all_passed(summary: dict) -> str:
+def all_passed_line(summary: dict) -> str:
     return t("ci.class.all_passed", n=sum(c["pass_rate"] == 1 for c in summary["checks"]))
 
 
-def _range(h: dict, i: int) -> str:
+def bin_label(h: dict, i: int) -> str:
     return f"{h['edges'][i]:g}–{h['edges'][i + 1]:g}"
 
 
-def _pct(x: float | None) -> str:
+def pct(x: float | None) -> str:
     return "–" if x is None else f"{x:.1f} %"
 
 
