@@ -184,3 +184,20 @@ def test_missing_or_empty_folder_is_a_usage_error(runner, tmp_path):
         result = runner.invoke(cli, ["class-report", str(folder)])
         assert result.exit_code == 2 and "Error:" in result.stderr
         assert "Traceback" not in result.output
+
+
+def test_malformed_reports_count_as_failed_not_as_a_crash(runner, tmp_path):
+    shutil.copytree(SOLUTIONS, tmp_path / "unused")         # any folder content is ignored
+    good = report.render_json(grade(SOLUTIONS, modules=["ex06_relu"]))
+    (tmp_path / "good.json").write_text(good)
+    (tmp_path / "list.json").write_text(json.dumps({"score": 1, "max_score": 2,
+                                                    "exercises": [1, 2]}))
+    bad_check = json.loads(good)
+    bad_check["exercises"][0]["checks"][0]["diagnosis"] = "forgot-bias"
+    (tmp_path / "diag.json").write_text(json.dumps(bad_check))
+    (tmp_path / "array.json").write_text("[]")
+    summary = summary_of(runner, tmp_path)
+    assert summary["students"] == 1
+    assert sorted(f["student"] for f in summary["failed"]) == ["array", "diag", "list"]
+    converted = runner.invoke(cli, ["convert", str(tmp_path / "diag.json"), "--format", "junit"])
+    assert converted.exit_code == 2 and "Traceback" not in converted.output

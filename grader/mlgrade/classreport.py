@@ -10,6 +10,7 @@ import json
 import os
 
 from . import report
+from .formats import is_report
 from .i18n import lookup, t
 
 BINS = 10   # the score histogram: 0–10 %, 10–20 %, …, 90–100 %
@@ -36,7 +37,7 @@ def load(folder: str) -> tuple[list[tuple[str, dict]], list[dict]]:
             reason = t("ci.class.unreadable", error=exc)
         if isinstance(data, dict):
             student = str(data.get("student") or student)
-            if isinstance(data.get("exercises"), list):
+            if is_report(data):
                 graded.append((student, data))
                 continue
             reason = str(data.get("error") or t("ci.class.not_a_report"))

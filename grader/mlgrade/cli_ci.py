@@ -25,8 +25,10 @@ def load_report(path: str) -> dict:
             data = json.load(f)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise click.UsageError(t("ci.not_a_report", path=path, error=exc)) from None
-    if not isinstance(data, dict) or not isinstance(data.get("exercises"), list):
-        raise click.UsageError(t("ci.not_a_report", path=path, error=t("ci.no_exercises")))
+    from .formats import is_report
+
+    if not is_report(data):
+        raise click.UsageError(t("ci.not_a_report", path=path, error=t("ci.bad_shape")))
     return data
 
 

@@ -22,6 +22,26 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 
+REPORT_KEYS = {"score": (int, float), "max_score": (int, float), "exercises": list}
+EXERCISE_KEYS = {"id": str, "title": str, "score": (int, float), "max_score": (int, float),
+                 "checks": list}
+CHECK_KEYS = {"id": str, "name": str, "function": str, "kind": str, "passed": bool,
+              "status": str, "points": (int, float), "max_points": (int, float)}
+
+
+def is_report(data) -> bool:
+    """Whether `data` has the shape of a JSON report, down to the keys the formats read."""
+    def fits(d, keys):
+        return isinstance(d, dict) and all(isinstance(d.get(k), t) for k, t in keys.items())
+
+    def check(c):
+        return fits(c, CHECK_KEYS) and (c.get("diagnosis") is None
+                                        or fits(c["diagnosis"], {"id": str, "message": str}))
+    return (fits(data, REPORT_KEYS)
+            and all(fits(e, EXERCISE_KEYS) and all(check(c) for c in e["checks"])
+                    for e in data["exercises"]))
+
+
 def percent(data: dict) -> float:
     """score / max_score in percent; 100 when there is nothing to score."""
     return 100.0 * data["score"] / data["max_score"] if data["max_score"] else 100.0
