@@ -37,7 +37,8 @@ def autograder(tmp_path_factory):
     root = tmp_path_factory.mktemp("gradescope")
     (root / "hidden").mkdir()
     (root / "hidden" / "test_symmetry.py").write_text(HIDDEN)
-    args = ["export", "gradescope", str(root / "autograder.zip"), "--checks", str(root / "hidden")]
+    args = ["export", "gradescope", str(root / "autograder.zip"), "--checks", str(root / "hidden"),
+            "--visibility", "after_due_date"]
     result = CliRunner().invoke(cli, args + [a for m in EXERCISES for a in ("-e", m)])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(root / "autograder.zip") as z:
@@ -118,6 +119,7 @@ def test_reference_submission_gets_full_marks(autograder, tmp_path):
     total = sum(t["max_score"] for t in results["tests"])
     assert results["score"] == total > 0
     assert {t["status"] for t in results["tests"]} == {"passed"}
+    assert {t["visibility"] for t in results["tests"]} == {"after_due_date"}
     assert {t["tags"][0] for t in results["tests"]} == set(EXERCISES)
     [hidden] = [t for t in results["tests"] if "symmetric" in t["name"]]    # the instructor's
     assert hidden["score"] == hidden["max_score"] == 2

@@ -113,8 +113,11 @@ def _format_of(output: str | None) -> str:
 @click.option("-e", "--exercise", "exercises", multiple=True, help=t("cli.help.exercise"))
 @click.option("--checks", "checks_dirs", multiple=True, type=click.Path(exists=True),
               help=t("ci.help.export_checks"))
+@click.option("--visibility", type=click.Choice(["visible", "hidden", "after_due_date",
+                                                  "after_published"]),
+              default="visible", show_default=True, help=t("ci.help.visibility"))
 @lang_option
-def export_gradescope(zip_path, exercises, checks_dirs):
+def export_gradescope(zip_path, exercises, checks_dirs, visibility):
     from . import catalog, gradescope, i18n
 
     unknown = sorted(set(exercises) - set(catalog.MODULES))
@@ -122,7 +125,7 @@ def export_gradescope(zip_path, exercises, checks_dirs):
         raise click.UsageError(t("ci.gs.unknown", ids=", ".join(unknown)))
     try:
         names = gradescope.write_zip(zip_path, list(exercises), i18n.current(),
-                                     list(checks_dirs))
+                                     list(checks_dirs), visibility)
     except OSError as exc:
         raise MlgradeError(t("ci.gs.cannot_write", path=zip_path, error=exc.strerror or exc)) \
             from None

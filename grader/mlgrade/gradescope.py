@@ -55,11 +55,14 @@ exec "${{MLGRADE_PYTHON:-{venv}/bin/python}}" -m mlgrade.gradescope \\
 """
 
 
-def write_zip(path: str, exercises: list[str], lang: str, checks: list[str] = ()) -> list[str]:
+def write_zip(path: str, exercises: list[str], lang: str, checks: list[str] = (),
+              visibility: str = "visible") -> list[str]:
     """Write the autograder zip at `path`; returns the names it holds.
 
     Args:
         checks: folders of the instructor's own checks, copied to checks/<i>/ in the zip.
+        visibility: when students see the tests (Gradescope's visible, hidden,
+            after_due_date, after_published).
     """
     with tempfile.TemporaryDirectory() as tmp:
         wheel = build_wheel(tmp)
@@ -71,6 +74,7 @@ def write_zip(path: str, exercises: list[str], lang: str, checks: list[str] = ()
             "requirements.txt": "\n".join(pinned_requirements()) + "\n",
             CONFIG: json.dumps({"exercises": exercises, "lang": lang,
                                 "checks": [f"checks/{i}" for i in range(len(checks))],
+                                "visibility": visibility,
                                 "mlgrade_version": __version__}, indent=1) + "\n",
         }
         fd, partial = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
@@ -211,7 +215,7 @@ def notebook_source(path: str) -> str:
 
 
 def grade_submission(submission: str, results: str, exercises: list[str], lang: str,
-                     checks_dirs: list[str] = ()) -> dict:
+                     checks_dirs: list[str] = (), visibility: str = "visible") -> dict:
     """Grade the submission and write Gradescope's results.json; returns what was written."""
     from . import catalog, formats, i18n, report, runner
 
@@ -222,7 +226,7 @@ def grade_submission(submission: str, results: str, exercises: list[str], lang: 
         data = report.to_dict(runner.grade_workspace(workspace, modules,
                                                      checks_dirs=list(checks_dirs)))
     data["workspace"] = "submission"
-    out = formats.gradescope(data)
+    out = formats.gradescope(data, visibility)
     notes = [i18n.t("ci.gs.found", files=", ".join(found) or "–")]
     if missing:
         notes.append(i18n.t("ci.gs.missing", files=", ".join(f"{m}.py" for m in missing)))
@@ -247,7 +251,8 @@ def main(submission, results, config_path):
     try:
         out = grade_submission(submission, results, config.get("exercises", []),
                                config.get("lang", "en"),
-                               [os.path.join(here, c) for c in config.get("checks", [])])
+                               [os.path.join(here, c) for c in config.get("checks", [])],
+                               config.get("visibility", "visible"))
     except Exception as exc:  # noqa: BLE001 - no score is better than a false one
         from .i18n import t
         click.echo(t("ci.gs.internal", error=f"{type(exc).__name__}: {exc}"), err=True)
