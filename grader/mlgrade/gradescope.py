@@ -112,13 +112,17 @@ def _checks_files(folders: list[str]):
 
 
 def pinned_requirements() -> list[str]:
-    """mlgrade's own dependencies, pinned to the versions installed here."""
+    """mlgrade's own dependencies (and nbformat, if here), pinned to the versions installed here."""
     pins = []
     for requirement in importlib.metadata.requires("mlgrade") or []:
         if ";" in requirement:          # extras (test, plot) are not needed to grade
             continue
         name = requirement.split(">")[0].split("=")[0].split("<")[0].strip()
         pins.append(f"{name}=={importlib.metadata.version(name)}")
+    try:                                 # notebooks are read with nbformat where it is installed
+        pins.append(f"nbformat=={importlib.metadata.version('nbformat')}")
+    except importlib.metadata.PackageNotFoundError:
+        pass
     return pins
 
 
