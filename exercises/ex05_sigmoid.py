@@ -3,13 +3,13 @@
 """ex05_sigmoid: The sigmoid activation function and its derivative
 
 The activation function σ(z) = 1 / (1 + e^(−z)) maps any real number into (0, 1); its
-derivative is σ'(z) = σ(z) (1 − σ(z)).  Document 003: σ(3) = 0.952574; document 004:
-σ'(0) = 0.25.  It must work for |z| up to 1e4 without an overflow warning or nan.
+derivative is σ'(z) = σ(z) (1 − σ(z)).  Document 003: σ(3) = 0.952574 (it prints 0.952)
+and σ' = σ(1 − σ), so σ'(0) = 0.25.  It must work for |z| up to 1e4 without an overflow warning or nan.
 
 Sigmoid 激活函数及其导数
 
 激活函数 σ(z) = 1 / (1 + e^(−z)) 把任意实数映射到 (0, 1)；其导数为
-σ'(z) = σ(z) (1 − σ(z))。文档 003：σ(3) = 0.952574；文档 004：σ'(0) = 0.25。
+σ'(z) = σ(z) (1 − σ(z))。文档 003：σ(3) = 0.952574（文档印作 0.952），且 σ' = σ(1 − σ)，所以 σ'(0) = 0.25。
 当 |z| 达到 1e4 时也不能出现溢出警告或 nan。
 """
 import numpy as np

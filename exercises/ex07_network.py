@@ -5,15 +5,17 @@
 A fully connected layer computes a = activation(x Wᵀ + b) with W of shape (out, in); the
 forward pass feeds each layer's output to the next.  Document 000: x = (100, 5),
 W = [[0.8, −0.2], [0.5, −0.6]], b = (0.5, −0.3) give z = (79.5, 46.7), a ≈ (1, 1) and,
-with output weights (10, −8) and bias 5, y = 7.  Document 004 (Hung-yi Lee's example):
-x = (1, −1) through three sigmoid layers gives (0.6177, 0.8291).
+with output weights (10, −8) and bias 5, y = 7.  Hung-yi Lee's lecture network, which document
+004 follows (its weights are the lecture's; 004 prints 0.62, 0.83): x = (1, −1) through
+three sigmoid layers gives (0.6177, 0.8291).
 
 全连接层与神经网络的前向传播
 
 全连接层计算 a = activation(x Wᵀ + b)，W 的形状为 (out, in)；前向传播把每一层的输出
 送入下一层。文档 000：x = (100, 5)，W = [[0.8, −0.2], [0.5, −0.6]]，b = (0.5, −0.3)，
 得 z = (79.5, 46.7)，a ≈ (1, 1)；输出权重 (10, −8)、偏置 5，得 y = 7。
-文档 004（李宏毅的例子）：x = (1, −1) 经过三层 sigmoid 得 (0.6177, 0.8291)。
+文档 004 所依据的李宏毅课程中的网络（权重出自课程；文档 004 印出 0.62、0.83）：
+x = (1, −1) 经过三层 sigmoid 得 (0.6177, 0.8291)。
 """
 import numpy as np
 

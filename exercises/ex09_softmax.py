@@ -4,15 +4,17 @@
 
 softmax(z)_k = e^(z_k) / Σ_j e^(z_j) turns logits into probabilities; cross-entropy
 L = −1/n Σ log p[y] scores them; the gradient of both together is (softmax(z) − onehot(y)) / n.
-Document 004: z = (3, 1, −3) gives (0.8789, 0.1189, 0.0022), L = 0.12911 for class 0 and
-the gradient (−0.1211, 0.1189, 0.0022).  Logits of 1e4 must not overflow.
+Hung-yi Lee's lecture example, which document 004 follows (004 prints 0.88, 0.12, ≈0):
+z = (3, 1, −3) gives (0.8789, 0.1189, 0.0022), L = 0.12911 for class 0 and the gradient
+(−0.1211, 0.1189, 0.0022).  Logits of 1e4 must not overflow.
 
 Softmax 与交叉熵
 
 softmax(z)_k = e^(z_k) / Σ_j e^(z_j) 把 logits 变成概率；交叉熵 L = −1/n Σ log p[y]
 为其打分；两者合起来的梯度是 (softmax(z) − onehot(y)) / n。
-文档 004：z = (3, 1, −3) 得 (0.8789, 0.1189, 0.0022)，类别 0 的 L = 0.12911，
-梯度为 (−0.1211, 0.1189, 0.0022)。logits 为 1e4 时不能溢出。
+文档 004 所依据的李宏毅课程例子（文档 004 印出 0.88、0.12、≈0）：z = (3, 1, −3) 得
+(0.8789, 0.1189, 0.0022)，类别 0 的 L = 0.12911，梯度为 (−0.1211, 0.1189, 0.0022)。
+logits 为 1e4 时不能溢出。
 """
 import numpy as np
 

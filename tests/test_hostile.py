@@ -195,8 +195,8 @@ def test_output_floods_are_capped_and_shown_under_failing_checks(workspace):
         import sys
         import numpy as np
         def mse(y_true, y_pred):
-            sys.stdout.write("x" * 30_000_000)
-            sys.stderr.write("y" * 30_000_000)
+            sys.stdout.write("x" * 10_000_000)   # per call; mse is called 10 times
+            sys.stderr.write("y" * 10_000_000)
             print("debug: computing mse")
             return float(np.mean((np.asarray(y_true) - np.asarray(y_pred)) ** 2))
         def mae(y_true, y_pred):

@@ -124,6 +124,23 @@ MUTANTS = {
                                             "    s = np.asarray(z, dtype=float)\n"),
     "backprop-uses-weight-not-input": mutate("ex08_backprop", '"W1": dL_dz1.T @ X',
                                              '"W1": dL_dz1.sum(axis=0)[:, None] * W1'),
+    "half-mse": mutate("ex02_mse", "return float(np.mean(error**2))",
+                       "return float(np.mean(error**2)) / 2"),
+    "log-epsilon": mutate("ex09_softmax",
+                          "return float(-np.mean(np.log(P[np.arange(len(y)), y])))",
+                          "return float(-np.mean(np.log(P[np.arange(len(y)), y] + 1e-7)))"),
+    "float32-result": mutate("ex05_sigmoid", "    s = sigmoid(z)\n",
+                             "    s = sigmoid(z).astype(np.float32)\n"),
+    "object-dtype": mutate("ex06_relu", "return np.maximum(np.asarray(z, dtype=np.float64), 0.0)",
+                           "return np.frompyfunc(lambda v: np.array([max(v, 0.0)]), 1, 1)(z)"),
+    "history-aliased": mutate("ex12_descent", """    path = [np.asarray(w0, dtype=np.float64)]
+    for _ in range(steps):
+        path.append(path[-1] - lr * np.asarray(grad_fn(path[-1]), dtype=np.float64))""",
+                              """    w = np.array(w0, dtype=np.float64)
+    path = [w]
+    for _ in range(steps):
+        w -= lr * np.asarray(grad_fn(w), dtype=np.float64)   # in place: one array, aliased
+        path.append(w)"""),
     "transposed-weights": mutate("ex07_network", "np.asarray(W, dtype=np.float64).T",
                                  "np.asarray(W, dtype=np.float64)"),
 }

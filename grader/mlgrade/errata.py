@@ -15,10 +15,10 @@ def rows() -> list[dict]:
                 continue
             reason = c.doc.erratum or c.doc.remark
             out.append({"document": c.doc.source, "check": c.id,
-                        "name": t(f"{c.module}.checks.{c.name}"), "inputs": c.doc.inputs,
+                        "name": c.title(), "inputs": c.doc.inputs,
                         "printed": show(c.doc.printed), "correct": show(c.doc.correct),
                         "erratum": c.doc.erratum is not None,
-                        "reason": t(f"errata.{reason}") if reason else None})
+                        "reason": t(f"errata.{reason}", **c.params) if reason else None})
     return sorted(out, key=lambda r: r["document"])
 
 

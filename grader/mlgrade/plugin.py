@@ -11,16 +11,41 @@ from .results import CheckResult
 from .spec import Check, Exercise, rng_for
 
 
+class Recorder:
+    """What one check did in the workers: its latest call, and where its output starts.
+
+    One per check (pytest item), made at its set-up; all calls of the check go through it.
+    """
+
+    def __init__(self, pool: Pool):
+        self.pool = pool
+        self.marks: dict[str, int] = {}              # module -> its output's mark
+        self.last_call: tuple[str, str, tuple] | None = None   # (module, function, args)
+
+    def call(self, module: str, function: str, args: tuple, args_after: bool) -> Reply:
+        exercise = self.pool.get(module)
+        if module not in self.marks:
+            self.marks[module] = exercise.log.mark()
+        self.last_call = (module, function, args)   # formatted only if the check fails
+        return exercise.call(function, list(args), args_after)
+
+    def output(self) -> str:
+        """What the student's code printed during the check, exercise by exercise."""
+        texts = [self.pool.exercises[m].log.since(mark) for m, mark in self.marks.items()]
+        return "\n".join(text for text in texts if text)
+
+
+RECORDER = pytest.StashKey[Recorder]()
+
+
 class StudentFunction:
     """A student's function, called in the worker: `f(*args)` or `f.reply(*args)`."""
 
-    def __init__(self, pool: Pool, module: str, name: str):
-        self.pool, self.module, self.name = pool, module, name
+    def __init__(self, recorder: Recorder, module: str, name: str):
+        self.recorder, self.module, self.name = recorder, module, name
 
     def reply(self, *args, args_after: bool = False) -> Reply:
-        exercise = self.pool.get(self.module)
-        exercise.last_call = (self.name, args)   # formatted only if the check fails
-        return exercise.call(self.name, list(args), args_after)
+        return self.recorder.call(self.module, self.name, args, args_after)
 
     def __call__(self, *args):
         return self.reply(*args).value
@@ -29,36 +54,38 @@ class StudentFunction:
 class StudentModule:
     """Attribute access to the student's functions of one exercise module."""
 
-    def __init__(self, pool: Pool, module: str):
-        self._pool, self._module = pool, module
+    def __init__(self, recorder: Recorder, module: str):
+        self._recorder, self._module = recorder, module
 
     def __getattr__(self, name: str) -> StudentFunction:
         if name.startswith("_"):
             raise AttributeError(name)
-        return StudentFunction(self._pool, self._module, name)
+        return StudentFunction(self._recorder, self._module, name)
 
 
 class Workspace:
     """The fixture of instructors' own checks: `mlgrade_workspace["ex05_sigmoid"].sigmoid(…)`."""
 
-    def __init__(self, pool: Pool):
-        self._pool = pool
+    def __init__(self, recorder: Recorder, modules: list[str]):
+        self._recorder, self._modules = recorder, modules
 
     def __getitem__(self, module: str) -> StudentModule:
-        return StudentModule(self._pool, module)
+        if module not in self._modules:
+            raise KeyError(f"{module} is not graded in this run")
+        return StudentModule(self._recorder, module)
 
 
 class CheckItem(pytest.Item):
     """One catalog check as a pytest item."""
 
-    def __init__(self, *, check: Check, pool: Pool, seed: int, **kwargs):
+    def __init__(self, *, check: Check, seed: int, **kwargs):
         super().__init__(**kwargs)
-        self.check, self.pool, self.seed = check, pool, seed
+        self.check, self.seed = check, seed
 
     def runtest(self) -> None:
         token = SUBJECT.set(self.check.function)
         try:
-            self.check.run(StudentModule(self.pool, self.check.module),
+            self.check.run(StudentModule(self.stash[RECORDER], self.check.module),
                            rng_for(self.seed, self.check.id))
         finally:
             SUBJECT.reset(token)
@@ -100,20 +127,19 @@ class MlgradePlugin:
         self.pool, self.seed, self.modules = pool, seed, modules
         self.results: list[CheckResult] = []
         self.collect_errors: list[tuple[str, str]] = []   # (path, last line of the error)
-        self.marks: dict[str, int] = {}
         self.infrastructure_error: InfrastructureError | None = None
 
     @pytest.fixture
-    def mlgrade_workspace(self) -> Workspace:
-        return Workspace(self.pool)
+    def mlgrade_workspace(self, request) -> Workspace:
+        return Workspace(request.node.stash[RECORDER], self.modules)
 
     def pytest_configure(self, config) -> None:
         config.addinivalue_line("markers", "mlgrade(exercise, points=1): an instructor's check")
 
     def pytest_pycollect_makeitem(self, collector, name, obj):
         if name == "EXERCISE" and isinstance(obj, Exercise) and obj.module in self.modules:
-            return [CheckItem.from_parent(collector, name=c.id, check=c, pool=self.pool,
-                                          seed=self.seed) for c in obj.all_checks()]
+            return [CheckItem.from_parent(collector, name=c.id, check=c, seed=self.seed)
+                    for c in obj.all_checks()]
         return None
 
     def pytest_collection_modifyitems(self, items) -> None:
@@ -131,17 +157,15 @@ class MlgradePlugin:
         """(module, function, id, name, points, kind) of a catalog or instructor check."""
         if isinstance(item, CheckItem):
             c = item.check
-            return c.module, c.function, c.id, t(f"{c.module}.checks.{c.name}"), c.points, c.kind
+            return c.module, c.function, c.id, c.title(), c.points, c.kind
         mark = item.get_closest_marker("mlgrade")
         kwargs = mark.kwargs if mark else {}
         module = kwargs.get("exercise", "custom")
         return module, "", item.nodeid, item.name, float(kwargs.get("points", 1)), "custom"
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item) -> None:
-        module = self.meta(item)[0]
-        if module in self.pool.exercises:
-            self.marks[item.nodeid] = self.pool.exercises[module].log.mark()
-            self.pool.exercises[module].last_call = None
+        item.stash[RECORDER] = Recorder(self.pool)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -156,15 +180,18 @@ class MlgradePlugin:
             return
         if isinstance(exc, InfrastructureError):
             self.infrastructure_error = exc
-        status, message, diagnosis = classify(exc, function)
+        recorder = item.stash.get(RECORDER, None)
+        last_call = recorder.last_call if recorder else None
+        called = last_call[1] if last_call else ""
+        status, message, diagnosis = classify(exc, function or called)
         result = CheckResult(check_id, name, module, function, kind, status,
                              points if status is Status.PASSED else 0.0, points, message,
                              diagnosis_of(diagnosis), seconds=seconds)
-        if status is not Status.PASSED and module in self.pool.exercises:
-            exercise = self.pool.exercises[module]
-            result.output = exercise.log.since(self.marks.get(item.nodeid, 0))
+        if status is not Status.PASSED and recorder:
+            result.output = recorder.output()
             result.traceback = getattr(exc, "traceback", "").replace(
-                'File "/workspace/', f'File "{exercise.workspace}/')  # the sandbox's mount point
-            if status is not Status.NOT_ATTEMPTED and not getattr(exc, "whole_module", False):
-                result.call = fmt_call(*exercise.last_call) if exercise.last_call else ""
+                'File "/workspace/', f'File "{self.pool.workspace}/')  # the sandbox's mount point
+            if (status is not Status.NOT_ATTEMPTED and not getattr(exc, "whole_module", False)
+                    and last_call):
+                result.call = fmt_call(*last_call[1:])
         self.results.append(result)

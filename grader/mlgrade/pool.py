@@ -7,14 +7,16 @@ import time
 from dataclasses import dataclass, field
 
 from . import sandbox
+from .callbacks import Callbacks
 from .i18n import t
 from .outcomes import InfrastructureError, NotAttempted, StudentError
 from .worker import wire
 
 OUTPUT_CAP = 256 * 1024
-MAX_RESPAWNS = 50   # each costs its start-up time out of the exercise's budget
+MAX_RESPAWNS = 50   # workers started again after the student's code broke one
 GRACE = 0.8   # seconds left to an exercise's other functions after one timed out
 PREFETCH = 2  # workers started ahead: their start-up (~70 ms) overlaps the grading
+KEEP = 2      # workers of the latest exercises used, kept alive: a check may alternate them
 
 
 class OutputLog:
@@ -102,11 +104,13 @@ class Worker:
         finally:
             for fd in (req_r, rep_w, out_w):
                 os.close(fd)
+        os.set_blocking(self.req_w, False)
         self.reader = threading.Thread(target=log.drain, args=(out_r,), daemon=True)
         self.reader.start()
         self.buffer = b""
         self.next_id = 0
         self.ready: dict | None = None
+        self.restart = False      # replaces a worker that mlgrade stopped: import not charged
 
     def receive(self, deadline: float) -> dict:
         """The next reply line; raise StudentError on time-out or a dead worker."""
@@ -142,16 +146,32 @@ class Worker:
         return self.ready
 
     def call(self, func: str, args: list, args_after: bool, deadline: float) -> dict:
+        """Call `func(*args)`; answer its callbacks (callbacks.py) until its reply."""
         self.next_id += 1
-        message = {"id": self.next_id, "func": func, "args": args, "args_after": args_after}
-        try:
-            os.write(self.req_w, wire.dumps(message))
-        except (BrokenPipeError, OSError):
-            raise StudentError(self.death(), kind="crash") from None
+        callbacks = Callbacks(self.next_id)
+        message = {"id": self.next_id, "func": func, "args": callbacks.hide(args),
+                   "args_after": args_after}
+        self.send(wire.dumps(message), deadline)
         while True:
             reply = self.receive(deadline)
-            if reply.get("id") == self.next_id:
+            if "callback" in reply:
+                self.send(wire.dumps(callbacks.answer(reply)), deadline)
+            elif reply.get("id") == self.next_id:
                 return reply
+
+    def send(self, data: bytes, deadline: float) -> None:
+        """Write to the worker's request pipe, giving up at the deadline (it may not read)."""
+        view = memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [self.req_w], [], left)[1]:
+                raise StudentError(t("msg.time_limit"), kind="timeout")
+            try:
+                view = view[os.write(self.req_w, view):]
+            except BlockingIOError:
+                continue
+            except OSError:
+                raise StudentError(self.death(), kind="crash") from None
 
     def close(self) -> None:
         self.process.kill()
@@ -173,16 +193,16 @@ class Exercise:
         self.worker: Worker | None = None
         self.spent = 0.0
         self.budget = limits.timeout
-        self.spawned = 0
+        self.broken = 0           # workers discarded because of the student's code
+        self.evicted = False      # mlgrade stopped a worker that had imported the module
         self.fatal: StudentError | None = None
         self.timed_out: str | None = None
-        self.last_call: tuple | None = None   # (function, args) of the latest call
 
     def prefetch(self) -> None:
-        if self.worker is None and self.fatal is None and self.spawned <= MAX_RESPAWNS:
-            self.spawned += 1
+        if self.worker is None and self.fatal is None and self.broken <= MAX_RESPAWNS:
             self.worker = Worker(self.workspace, self.module, self.limits, self.log,
                                  self.isolation)
+            self.worker.restart, self.evicted = self.evicted, False
 
     def call(self, func: str, args: list, args_after: bool = False) -> Reply:
         """Call `func(*args)` in the worker; raise NotAttempted or StudentError."""
@@ -194,11 +214,15 @@ class Exercise:
         if self.worker is None:
             raise StudentError(t("msg.kept_crashing"), "crash")
         started = time.monotonic()
-        deadline = started + max(self.budget - self.spent, 0)
         try:
+            if self.worker.restart and self.worker.ready is None:
+                self.worker.start(started + self.limits.timeout)
+                started = time.monotonic()     # its import was charged the first time
+            deadline = started + max(self.budget - self.spent, 0)
             ready = self.worker.start(deadline)
-            if not ready["ready"]:
-                self.fatal = failure(ready["error"], whole_module=True)
+            if not ready.get("ready"):
+                error = ready.get("error")
+                self.fatal = failure(error if isinstance(error, dict) else {}, whole_module=True)
                 raise self.fatal
             return self.unpack(self.worker.call(func, args, args_after, deadline))
         except StudentError as exc:
@@ -209,7 +233,8 @@ class Exercise:
             if exc.kind == "timeout":
                 exc = self.timeout(func)
             if exc.kind in ("timeout", "crash", "memory"):
-                self.discard()
+                self.broken += 1
+                self.close()
             raise exc from None
         finally:
             self.spent += time.monotonic() - started
@@ -234,7 +259,14 @@ class Exercise:
             raise NotAttempted(t("msg.not_implemented"))
         raise failure(reply)
 
-    def discard(self) -> None:
+    def evict(self) -> None:
+        """Stop the worker to bound the workers alive; no cost to the student."""
+        if self.worker is not None:
+            ready = self.worker.ready
+            self.evicted = bool(ready and ready.get("ready")) or self.worker.restart
+            self.close()
+
+    def close(self) -> None:
         if self.worker is not None:
             self.worker.close()
             self.worker = None
@@ -260,19 +292,26 @@ class Pool:
 
     def __init__(self, workspace: str, modules: list[str], limits: sandbox.Limits,
                  isolation: str):
+        self.workspace = workspace
         self.order = list(modules)
         self.isolation = isolation
         self.exercises = {m: Exercise(workspace, m, limits, isolation) for m in modules}
+        self.recent: list[str] = []     # modules by latest use, the latest last
+        self.frontier = -1              # the furthest module in order used so far
 
     def get(self, module: str) -> Exercise:
-        """The module's exercise; earlier workers stop, the next one starts."""
-        index = self.order.index(module)
-        for done in self.order[:index]:
-            self.exercises[done].discard()
-        for upcoming in self.order[index + 1:index + 1 + PREFETCH]:
-            self.exercises[upcoming].prefetch()
+        """The module's exercise.  The latest KEEP exercises' workers stay alive, and the
+        next PREFETCH after the furthest one used start; all others stop (`evict`)."""
+        self.recent = [m for m in self.recent if m != module][-(KEEP - 1):] + [module]
+        self.frontier = max(self.frontier, self.order.index(module))
+        upcoming = self.order[self.frontier + 1:self.frontier + 1 + PREFETCH]
+        for m, exercise in self.exercises.items():
+            if m not in self.recent and m not in upcoming:
+                exercise.evict()
+        for m in upcoming:
+            self.exercises[m].prefetch()
         return self.exercises[module]
 
     def close(self) -> None:
         for ex in self.exercises.values():
-            ex.discard()
+            ex.close()

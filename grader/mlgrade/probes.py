@@ -50,9 +50,42 @@ def assert_quiet(function, *args, diagnosis: str | None = None) -> object:
     return reply.value
 
 
-def random_shape(rng: np.random.Generator, batch: bool | None = None) -> tuple:
-    """A shape for an elementwise function: (), (k,), or (n, k)."""
-    if batch is None:
-        return [(), (int(rng.integers(1, 9)),), tuple(int(v) for v in rng.integers(1, 7, 2))][
-            int(rng.integers(0, 3))]
-    return tuple(int(v) for v in rng.integers(2, 7, 2)) if batch else (int(rng.integers(1, 9)),)
+def shape_classes(rng: np.random.Generator, scalar: bool = True) -> dict[str, tuple]:
+    """One shape of each class an elementwise function accepts, on every seed.
+
+    A 0-d input (if `scalar`), a vector (k,), a batch of one (1, k) and a batch (n, k),
+    with n, k ≥ 2: the seed varies the sizes, never which classes are covered.
+    """
+    k, n = (int(v) for v in rng.integers(2, 7, size=2))
+    return {**({"0-d": ()} if scalar else {}), "1-D": (k,), "batch of one": (1, k),
+            "batch": (n, k)}
+
+
+def arg(value):
+    """An array argument as the contract sends it: a float64 array, or for a 0-d value a
+    np.float64, which is a Python float (a subclass) that also has the array methods
+    (.astype, .max, …) that the hints teach."""
+    value = np.asarray(value, dtype=np.float64)
+    return value[()] if value.ndim == 0 else value
+
+
+def leaves_inputs_unchanged(exercise, function: str, draw, verify) -> None:
+    """Register `inputs_unchanged_<function>`: the right result, arguments left unchanged.
+
+    A changed argument fails it with the `mutates-input` diagnosis before its value is
+    looked at; a wrong value fails it too (so that code returning anything does not earn
+    this check's points), and its name says both.
+
+    Args:
+        draw: rng -> the arguments of one call (fixed shapes: whether a wrong function
+            raises must not depend on the seed).
+        verify: (value, args) -> None, raises `Incorrect` for a wrong value.
+    """
+    from .spec import check
+
+    def run(student, rng):
+        args = draw(rng)
+        verify(assert_unchanged(getattr(student, function), *args), args)
+
+    run.__name__ = f"inputs_unchanged_{function}"
+    check(exercise, function)(run)

@@ -5,6 +5,8 @@ import secrets
 import pytest
 
 from . import catalog, i18n, sandbox
+from .i18n import t
+from .closed import GradingFolder, pytest_environment
 from .plugin import MlgradePlugin
 from .pool import Pool
 from .results import CheckResult, ExerciseResult, Report
@@ -23,18 +25,6 @@ class IsolationError(GradingError):
     """The requested isolation is not available on this machine."""
 
 
-def pytest_args(modules: list[str], checks_dirs: list[str]) -> list[str]:
-    ini = os.path.join(os.path.dirname(catalog.__file__), "pytest.ini")
-    return ([catalog.path(m) for m in modules] + list(checks_dirs)
-            + ["-c", ini, "--rootdir", os.path.dirname(ini), "-p", "no:cacheprovider",
-               "-p", "no:terminal", "-p", "no:warnings", "-p", "no:stepwise"])
-
-
-def in_catalog(path: str) -> bool:
-    """Whether a collected path is one of the catalog's own files (else an instructor's)."""
-    return os.path.dirname(os.path.abspath(path)) == os.path.dirname(catalog.__file__)
-
-
 def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int | None = None,
                     limits: Limits | None = None, checks_dirs: list[str] = (),
                     isolation: str = "auto") -> Report:
@@ -51,14 +41,25 @@ def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int 
         raise IsolationError(str(exc)) from None
     pool = Pool(os.path.abspath(workspace), modules, limits or Limits(), chosen)
     plugin = MlgradePlugin(pool, seed, modules)
+    folder = GradingFolder(workspace, modules, list(checks_dirs))
     try:
-        code = pytest.main(pytest_args(modules, list(checks_dirs)), plugins=[plugin])
+        try:
+            folder.create()
+        except ValueError as exc:
+            raise ChecksError(t("sealprocess.checks_are_workspace", path=exc)) from None
+        except OSError as exc:
+            raise ChecksError(t("sealprocess.checks_unreadable", error=exc)) from None
+        with pytest_environment(folder.root):
+            code = pytest.main(folder.pytest_args(), plugins=[plugin])
+        for path, text in plugin.collect_errors:
+            if folder.in_catalog(path):
+                raise GradingError(f"{path}: {text}")
+            raise ChecksError(f"{folder.original(path)}: {text}")
     finally:
+        folder.remove()
         pool.close()
     if plugin.infrastructure_error:
         raise GradingError(str(plugin.infrastructure_error))
-    for path, text in plugin.collect_errors:
-        raise (GradingError if in_catalog(path) else ChecksError)(f"{path}: {text}")
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GradingError(f"pytest ended with {code!r}")
     return Report(workspace, seed, pool.isolation, i18n.current(),

@@ -44,6 +44,13 @@ class Check:
     points: float = 1.0
     kind: str = "random"
     doc: Doc | None = None
+    params: dict = field(default_factory=dict)
+
+    def title(self) -> str:
+        """The check's name in the current language, its numbers filled from `params`."""
+        from .i18n import t
+
+        return t(f"{self.module}.checks.{self.name}", **self.params)
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class Case:
             to `printed` then gets the `document-erratum` diagnosis.
         remark: key of a note on a slip that leaves the number right.
         mistakes: {mistake id: what that mistake returns here}, to name it.
+        params: further numbers that the check's name or erratum shows, by placeholder.
     """
 
     name: str
@@ -64,13 +72,14 @@ class Case:
     args: tuple
     expected: object
     source: str = ""
-    rtol: float = 1e-6
-    atol: float = 1e-9
+    rtol: float = 1e-10
+    atol: float = 1e-12
     points: float = 1.0
     printed: object = None
     erratum: str | None = None
     remark: str | None = None
     mistakes: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -90,7 +99,7 @@ class Exercise:
         from .numeric import assert_matches, fmt_call
 
         def run(student, rng):
-            got = getattr(student, case.function)(*case.args)
+            got = getattr(student, case.function)(*as_inputs(case.args))
             assert_matches(got, case.expected, rtol=case.rtol, atol=case.atol,
                            printed=case.printed if case.erratum else None,
                            mistakes=case.mistakes)
@@ -98,19 +107,68 @@ class Exercise:
         doc = None
         if case.printed is not None:
             doc = Doc(case.source, case.printed, case.expected,
-                      fmt_call(case.function, case.args), case.erratum, case.remark)
+                      fmt_call(case.function, as_inputs(case.args)), case.erratum, case.remark)
+        params = {"expected": show(case.expected), "printed": show(case.printed),
+                  **{f"a{i + 1}": show(a) for i, a in enumerate(as_inputs(case.args))},
+                  **{k: show(v) for k, v in case.params.items()}}
         return Check(f"{self.module}.{case.function}.{case.name}", self.module, case.function,
-                     case.name, run, case.points, "fixed", doc)
+                     case.name, run, case.points, "fixed", doc, params)
 
 
-def check(exercise: Exercise, function: str, points: float = 1.0, doc: Doc | None = None):
-    """Register `run(student, rng)` as a check of `exercise.function`: random, or fixed on `doc`."""
+def as_inputs(value):
+    """What a function is called with: lists of numbers as numpy arrays (float64, or int64
+    for all-int lists such as class labels), Python floats and ints as they are; tuples and
+    lists of other things (layers) item by item."""
+    if isinstance(value, tuple):
+        return tuple(as_inputs(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return value.astype(np.int64 if value.dtype.kind in "iu" else np.float64)
+    if isinstance(value, list):
+        flat = np.asarray(value, dtype=object).ravel() if _rectangular(value) else None
+        if flat is not None and len(flat) and all(isinstance(v, (int, float)) for v in flat):
+            ints = all(type(v) is int for v in flat)
+            return np.array(value, dtype=np.int64 if ints else np.float64)
+        return [as_inputs(v) for v in value]
+    return value
+
+
+def _rectangular(value: list) -> bool:
+    try:
+        return np.asarray(value, dtype=object).dtype == object and np.array(value).dtype != object
+    except ValueError:
+        return False
+
+
+def show(value, digits: int = 6) -> str:
+    """A number or an array as a check's name prints it: 6 significant digits, "−" for minus,
+    vectors as (a, b), matrices as [[a, b], [c, d]]."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    if isinstance(value, np.ndarray) and value.shape == (1,):
+        return show(value[0], digits)
+    if isinstance(value, (tuple, list)) or isinstance(value, np.ndarray) and value.ndim == 1:
+        return "(" + ", ".join(show(v, digits) for v in list(value)) + ")"
+    if isinstance(value, np.ndarray) and value.ndim == 2:
+        return "[" + ", ".join("[" + ", ".join(show(v, digits) for v in row) + "]"
+                               for row in np.asarray(value).tolist()) + "]"
+    if not isinstance(value, (int, float, np.number)):
+        return str(value)
+    return f"{float(value):.{digits}g}".replace("-", "−")
+
+
+def check(exercise: Exercise, function: str, points: float = 1.0, doc: Doc | None = None,
+          **params):
+    """Register `run(student, rng)` as a check of `exercise.function`: random, or fixed on `doc`.
+
+    `params` fill the placeholders of the check's name (numbers through `show`).
+    """
     assert function in exercise.functions, function
+    shown = {k: v if isinstance(v, str) else show(v) for k, v in params.items()}
 
     def register(run: Callable) -> Callable:
         exercise.checks.append(Check(f"{exercise.module}.{function}.{run.__name__}",
                                      exercise.module, function, run.__name__, run, points,
-                                     "fixed" if doc else "random", doc))
+                                     "fixed" if doc else "random", doc, shown))
         return run
 
     return register

@@ -2,7 +2,7 @@
 import numpy as np
 
 from mlgrade.numeric import assert_gradient, assert_matches
-from mlgrade.probes import assert_unchanged, random_shape
+from mlgrade.probes import arg, leaves_inputs_unchanged, shape_classes
 from mlgrade.spec import Case, Exercise, check
 
 EXERCISE = Exercise("ex06_relu", functions=("relu", "relu_grad", "hard_sigmoid"), cases=[
@@ -19,32 +19,42 @@ def away_from_kinks(rng, shape) -> np.ndarray:
     return np.where(np.minimum(np.abs(z), np.abs(z - 1)) < 0.01, z + 0.05, z)
 
 
+def inputs(rng) -> list:
+    """A value of every shape class (kinks 0 and 1 included in the batch), and all zeros."""
+    out = [arg(away_from_kinks(rng, s)) for s in shape_classes(rng).values()]
+    out[-1].flat[:2] = (0.0, 1.0)
+    return out + [np.zeros((2, 3))]
+
+
 @check(EXERCISE, "relu")
 def random_shapes(student, rng):
-    z = rng.normal(size=random_shape(rng))
-    assert_matches(student.relu(z), np.maximum(z, 0))
+    for z in inputs(rng):
+        assert_matches(student.relu(z), np.maximum(z, 0.0))
 
 
 @check(EXERCISE, "relu_grad")
 def random_central_differences(student, rng):
-    z = away_from_kinks(rng, random_shape(rng, batch=True))
-    got = assert_unchanged(student.relu_grad, z)
-    assert_gradient(got, lambda v: float(np.sum(np.maximum(v, 0))), z)
+    for shape in shape_classes(rng).values():
+        z = arg(away_from_kinks(rng, shape))
+        assert_gradient(student.relu_grad(z), lambda v: float(np.sum(np.maximum(v, 0))),
+                        np.asarray(z), f_scale=float(np.sum(np.abs(z))))
+
+
+@check(EXERCISE, "relu_grad")
+def zero_counts_as_off(student, rng):
+    z = np.where(rng.uniform(size=(3, 4)) < 0.5, 0.0, away_from_kinks(rng, (3, 4)))
+    z[0, 0] = 0.0
+    assert_matches(student.relu_grad(z), (z > 0).astype(float))
 
 
 @check(EXERCISE, "hard_sigmoid")
 def random_clip(student, rng):
-    z = away_from_kinks(rng, random_shape(rng))
-    assert_matches(student.hard_sigmoid(z), np.clip(z, 0, 1))
+    for z in inputs(rng):
+        assert_matches(student.hard_sigmoid(z), np.clip(z, 0.0, 1.0))
 
 
-@check(EXERCISE, "relu")
-def inputs_unchanged(student, rng):
-    z = rng.normal(size=random_shape(rng, batch=True))
-    assert_matches(assert_unchanged(student.relu, z), np.maximum(z, 0))
-
-
-@check(EXERCISE, "hard_sigmoid")
-def inputs_unchanged_hard_sigmoid(student, rng):
-    z = rng.normal(size=random_shape(rng, batch=True))
-    assert_matches(assert_unchanged(student.hard_sigmoid, z), np.clip(z, 0, 1))
+RIGHT = {"relu": lambda z: np.maximum(z, 0.0), "relu_grad": lambda z: (z > 0).astype(float),
+         "hard_sigmoid": lambda z: np.clip(z, 0.0, 1.0)}
+for _name, _right in RIGHT.items():
+    leaves_inputs_unchanged(EXERCISE, _name, lambda rng: (rng.normal(size=(3, 4)),),
+                            lambda got, a, right=_right: assert_matches(got, right(a[0])))

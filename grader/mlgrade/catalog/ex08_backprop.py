@@ -4,13 +4,13 @@ import numpy as np
 from mlgrade.i18n import t
 from mlgrade.numeric import assert_gradient, assert_matches
 from mlgrade.outcomes import Incorrect
-from mlgrade.probes import assert_unchanged
+from mlgrade.probes import leaves_inputs_unchanged
 from mlgrade.spec import Doc, Exercise, check
 
 EXERCISE = Exercise("ex08_backprop", functions=("backprop",))
 NAMES = ("W1", "b1", "W2", "b2")
 # document 003: x = (−2, 5), every weight 1, every bias 0, y = 1
-DOC_X, DOC_Y = [-2.0, 5.0], 1.0
+DOC_X, DOC_Y = np.array([-2.0, 5.0]), 1.0
 DOC_P = {"W1": np.ones((2, 2)), "b1": np.zeros(2), "W2": np.ones((1, 2)), "b2": np.zeros(1)}
 
 
@@ -41,6 +41,9 @@ def mistaken(x, y, W1, b1, W2, b2) -> dict[str, dict]:
             "not-averaged": {k: v * o.size for k, v in right.items()}}
 
 
+DOC_DW1 = float(mistaken(DOC_X, DOC_Y, *DOC_P.values())["sign-flipped"]["W1"][0, 0] * -1)
+
+
 def grads_of(got) -> dict:
     """The student's dict of gradients; each is compared with its parameter's shape later."""
     if not isinstance(got, dict):
@@ -58,43 +61,60 @@ def doc003_printed() -> float:
 
 
 @check(EXERCISE, "backprop", doc=Doc(
-    "003", f"∂h1/∂w1 = w1·f'(·) ⇒ dL/dw1 = {doc003_printed():.8g}", 0.00263906,
+    "003", f"∂h1/∂w1 = w1·f'(·) ⇒ dL/dw1 = {doc003_printed():.8g}", round(DOC_DW1, 8),
     "backprop([-2.0, 5.0], 1.0, ones(2, 2), zeros(2), ones(1, 2), zeros(1))['W1'][0, 0]",
-    erratum="doc003_backprop"))
+    erratum="doc003_backprop"), dw1=DOC_DW1, printed=doc003_printed())
 def doc003_dloss_dw1(student, rng):
     grads = grads_of(student.backprop(DOC_X, DOC_Y, *DOC_P.values()))
     W1 = grads["W1"]
     w1 = W1[0][0] if isinstance(W1, (list, np.ndarray)) and np.ndim(W1) == 2 else W1
-    assert_matches(w1, 0.00263906, atol=1e-8, what="dL/dw1 = grads['W1'][0, 0]",
+    assert_matches(w1, DOC_DW1, what="dL/dw1 = grads['W1'][0, 0]",
                    printed=doc003_printed())
 
 
-def random_network(rng, batch: bool):
-    d, hidden, out = (int(v) for v in rng.integers(1, 5, size=3))
+def random_network(rng, rows: int | None):
+    """(x, y, params): one sample x (d,) for rows=None, else a batch (rows, d); d, hidden ≥ 2."""
+    d, hidden, out = (int(v) for v in rng.integers(2, 5, size=3))
     p = {"W1": rng.normal(size=(hidden, d)), "b1": rng.normal(size=hidden),
          "W2": rng.normal(size=(out, hidden)), "b2": rng.normal(size=out)}
-    n = int(rng.integers(2, 6))
-    x = rng.normal(size=(n, d) if batch else d)
-    y = rng.uniform(size=(n, out) if batch else out)
+    x = rng.normal(size=d if rows is None else (rows, d))
+    y = rng.uniform(size=out if rows is None else (rows, out))
     return x, y, p
 
 
-def assert_backprop(student, rng, batch: bool) -> None:
-    x, y, p = random_network(rng, batch)
-    grads = grads_of(assert_unchanged(student.backprop, x, y, *p.values()))
-    wrong = mistaken(x, y, *p.values())
+def assert_backprop(student, rng, rows: int | None) -> None:
+    x, y, p = random_network(rng, rows)
+    verify(student.backprop(x, y, *p.values()), (x, y, *p.values()))
+
+
+def verify(got, args) -> None:
+    """Every gradient of `got` agrees with central differences of the loss at `args`."""
+    x, y, *params = args
+    p = dict(zip(NAMES, params, strict=True))
+    grads = grads_of(got)
+    wrong = mistaken(x, y, *params)
+    X = np.atleast_2d(x)      # σ(z) is off by u·|z|/4: the loss by u·(1 + |z1| + |z2|)
+    z1 = X @ p["W1"].T + p["b1"]
+    size = 1 + float(np.abs(z1).max() + np.abs(sigma(z1) @ p["W2"].T + p["b2"]).max())
     for name in NAMES:
         def f(v, name=name):
             return loss(x, y, **{**p, name: v})
-        assert_gradient(grads[name], f, p[name], what=f"grads['{name}']",
+        assert_gradient(grads[name], f, p[name], what=f"grads['{name}']", f_scale=size,
                         mistakes={m: g[name] for m, g in wrong.items()})
 
 
 @check(EXERCISE, "backprop", points=2)
 def random_single_sample(student, rng):
-    assert_backprop(student, rng, batch=False)
+    assert_backprop(student, rng, None)
 
 
 @check(EXERCISE, "backprop", points=2)
 def random_batch(student, rng):
-    assert_backprop(student, rng, batch=True)
+    for rows in (1, int(rng.integers(2, 6))):
+        assert_backprop(student, rng, rows)
+
+
+leaves_inputs_unchanged(EXERCISE, "backprop",
+                        lambda rng: (rng.normal(size=(3, 2)), rng.uniform(size=(3, 2)),
+                                     rng.normal(size=(4, 2)), rng.normal(size=4),
+                                     rng.normal(size=(2, 4)), rng.normal(size=2)), verify)

@@ -1,8 +1,9 @@
 """Test functions that checks pass to student code (ex10, ex11, ex12).
 
-A function crosses the process boundary by name and parameters (`wire.Callable`);
-the worker builds it with `build`, the grader uses the same formulas for the
-expected gradients and Hessians, so each formula is written once, here.
+A check names one by name and parameters (`wire.Callable`); the grading process
+builds it with `build` and evaluates it when the student's code calls it back (see
+callbacks.py): it never enters the worker.  The grader uses the same formulas for
+the expected gradients and Hessians, so each formula is written once, here.
 """
 import numpy as np
 
@@ -51,5 +52,4 @@ def build(name: str, params: dict):
     def call(x):
         return f(x, **params)
 
-    call.__name__ = name
     return call
