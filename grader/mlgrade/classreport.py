@@ -86,11 +86,14 @@ def _exercises(graded) -> list[dict]:
 
 def _checks(graded) -> list[dict]:
     """Every check with its pass rate, the hardest first."""
+    from . import catalog
+
+    titles = {c.id: c.title() for e in catalog.exercises() for c in e.all_checks()}
     rows: dict[str, dict] = {}
     for _, data in graded:
         for e in data["exercises"]:
             for c in e["checks"]:
-                name = _localized(f"{e['id']}.checks.{c['id'].rsplit('.', 1)[-1]}", c["name"])
+                name = titles.get(c["id"], c["name"])
                 row = rows.setdefault(c["id"], {"id": c["id"], "name": name,
                                                 "exercise": e["id"], "students": 0,
                                                 "passed": 0, "not_attempted": 0})

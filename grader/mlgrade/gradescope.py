@@ -49,7 +49,8 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission: grade /autograder/submission and write
 # /autograder/results/results.json (MLGRADE_PYTHON: another interpreter holding mlgrade).
 cd /autograder
-exec "${{MLGRADE_PYTHON:-{venv}/bin/python}}" -m mlgrade.gradescope \\
+# -P: the current directory is not put on sys.path (Python 3.11+)
+exec "${{MLGRADE_PYTHON:-{venv}/bin/python}}" -P -m mlgrade.gradescope \\
   /autograder/submission /autograder/results/results.json \\
   --config /autograder/source/{config}
 """
