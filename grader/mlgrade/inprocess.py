@@ -16,17 +16,16 @@ from .numeric import SUBJECT
 from .outcomes import NotAttempted, StudentError
 from .pool import Reply
 from .spec import Check, rng_for
-from .worker import testfns, wire
+from . import testfns
+from .worker import wire
 
 
-def _resolve(value):
+def _send(value, wire_format: bool):
+    """An argument as the function receives it; a check's `Callable` as the function itself
+    (in grading it stays in the grading process, see callbacks.py)."""
     if isinstance(value, wire.Callable):
         return testfns.build(value.name, value.params)
-    if isinstance(value, list):
-        return [_resolve(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_resolve(v) for v in value)
-    return value
+    return _through(value, wire_format)
 
 
 def _through(value, wire_format: bool):
@@ -43,7 +42,7 @@ class Function:
         self.name, self.func, self.wire_format = name, func, wire_format
 
     def reply(self, *args, args_after: bool = False) -> Reply:
-        sent = [_resolve(a) for a in _through(list(args), self.wire_format)]
+        sent = [_send(a, self.wire_format) for a in args]
         with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn",
                                                                          under="ignore"):
             warnings.simplefilter("always")
