@@ -17,13 +17,25 @@ import numpy as np
 
 
 def taylor2(L0, g, H, delta):
-    """L(θ + δ) ≈ L0 + g·δ + ½ δᵀ H δ.
+    """Second-order Taylor expansion: L(θ + δ) ≈ L0 + g·δ + ½ δᵀ H δ.
 
     Args:
-        L0: the loss at θ, a float.  g: the gradient at θ, shape (n,).
-        H: the Hessian at θ, shape (n, n).  delta: the step δ, shape (n,).
+        L0: the loss at θ, a Python float.
+        g: the gradient at θ, a float64 array of shape (n,).
+        H: the Hessian at θ, a float64 array of shape (n, n).
+        delta: the step δ, a float64 array of shape (n,).
     Returns:
         A float.
+
+    二阶泰勒展开：L(θ + δ) ≈ L0 + g·δ + ½ δᵀ H δ。
+
+    参数:
+        L0: θ 处的损失，Python 浮点数（float）。
+        g: θ 处的梯度，形状为 (n,) 的 float64 数组。
+        H: θ 处的 Hessian 矩阵，形状为 (n, n) 的 float64 数组。
+        delta: 步长 δ，形状为 (n,) 的 float64 数组。
+    返回:
+        一个浮点数。
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -35,11 +47,22 @@ def hessian(f, theta, eps=1e-4):
     H_ij ≈ [f(θ+εe_i+εe_j) − f(θ+εe_i−εe_j) − f(θ−εe_i+εe_j) + f(θ−εe_i−εe_j)] / 4ε².
 
     Args:
-        f: a function of an array of shape (n,) returning a float.
-        theta: the point, shape (n,); left unchanged.
-        eps: the step ε.
+        f: a function that takes a float64 array of shape (n,) and returns a float.
+        theta: the point θ, a float64 array of shape (n,); left unchanged.
+        eps: the step ε, a Python float.
     Returns:
-        An array of shape (n, n).
+        The Hessian, an array of shape (n, n).
+
+    用中心差分求数值 Hessian 矩阵 H_ij = ∂²f / ∂θ_i ∂θ_j。
+
+    H_ij ≈ [f(θ+εe_i+εe_j) − f(θ+εe_i−εe_j) − f(θ−εe_i+εe_j) + f(θ−εe_i−εe_j)] / 4ε²。
+
+    参数:
+        f: 一个函数（function），输入形状为 (n,) 的 float64 数组，返回一个浮点数。
+        theta: 点 θ，形状为 (n,) 的 float64 数组；不得修改。
+        eps: 步长 ε，Python 浮点数（float）。
+    返回:
+        Hessian 矩阵，形状为 (n, n) 的数组。
     """
     # YOUR CODE HERE
     raise NotImplementedError()

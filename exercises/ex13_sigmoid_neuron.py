@@ -22,9 +22,24 @@ def sigmoid_neuron_grads(w, b, x, y):
     dL/dw = Σ (f − y) f (1 − f) x,  dL/db = Σ (f − y) f (1 − f).
 
     Args:
-        w, b: floats.  x, y: 1-D arrays of the same length.
+        w: the weight, a Python float.
+        b: the bias, a Python float.
+        x: the inputs, a float64 array of shape (n,).
+        y: the targets, a float64 array of shape (n,).
     Returns:
-        Two floats, dL_dw and dL_db.
+        A pair of floats (dL_dw, dL_db).
+
+    对 f(x) = σ(w x + b) 和 L = ½ Σ (f(x) − y)² 求 (dL/dw, dL/db)。
+
+    dL/dw = Σ (f − y) f (1 − f) x，dL/db = Σ (f − y) f (1 − f)。
+
+    参数:
+        w: 权重，Python 浮点数（float）。
+        b: 偏置，Python 浮点数（float）。
+        x: 输入，形状为 (n,) 的 float64 数组。
+        y: 目标值，形状为 (n,) 的 float64 数组。
+    返回:
+        一对浮点数 (dL_dw, dL_db)。
     """
     # YOUR CODE HERE
     raise NotImplementedError()

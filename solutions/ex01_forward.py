@@ -6,11 +6,20 @@ def predict(w, x, b):
     """Forward pass y_pred = w·x + b.
 
     Args:
-        w: weights, shape (d,).
-        x: one sample, shape (d,), or a batch, shape (n, d).
-        b: bias, a float.
+        w: the weights, a float64 array of shape (d,).
+        x: one sample, a float64 array of shape (d,), or a batch, a float64 array of shape (n, d).
+        b: the bias, a Python float.
     Returns:
-        A float for one sample, an array of shape (n,) for a batch.
+        A float for one sample; an array of shape (n,) for a batch.
+
+    前向传播 y_pred = w·x + b。
+
+    参数:
+        w: 权重，形状为 (d,) 的 float64 数组。
+        x: 一个样本，形状为 (d,) 的 float64 数组；或一批样本，形状为 (n, d) 的 float64 数组。
+        b: 偏置，Python 浮点数（float）。
+    返回:
+        一个样本时返回一个浮点数；一批样本时返回形状为 (n,) 的数组。
     """
     ### BEGIN SOLUTION
     y_pred = np.asarray(x, dtype=np.float64) @ np.asarray(w, dtype=np.float64) + b

@@ -7,14 +7,31 @@ def _sigmoid(z):
 
 
 def backprop(x, y, W1, b1, W2, b2):
-    """Gradients of L = mse(y, o) for h = σ(x W1ᵀ + b1), o = σ(h W2ᵀ + b2).
+    """Backpropagation: the gradients of L = mse(y, o) for h = σ(x W1ᵀ + b1), o = σ(h W2ᵀ + b2).
 
     Args:
-        x: one sample (d,) or a batch (n, d).
-        y: targets, as many as outputs: shape like o, or (n,) for one output.
-        W1: (hidden, d), b1: (hidden,), W2: (out, hidden), b2: (out,).
+        x: one sample, a float64 array of shape (d,), or a batch, a float64 array of shape (n, d).
+        y: the targets, as many as the outputs o: a Python float (one sample, one output)
+            or a float64 array of shape (out,), (n,) for one output, or (n, out).
+        W1: a float64 array of shape (hidden, d).
+        b1: a float64 array of shape (hidden,).
+        W2: a float64 array of shape (out, hidden).
+        b2: a float64 array of shape (out,).
     Returns:
-        A dict with keys "W1", "b1", "W2", "b2", each shaped like its parameter.
+        A dict with the keys "W1", "b1", "W2", "b2", each an array shaped like its parameter.
+
+    反向传播：对 h = σ(x W1ᵀ + b1)、o = σ(h W2ᵀ + b2) 求 L = mse(y, o) 的梯度。
+
+    参数:
+        x: 一个样本，形状为 (d,) 的 float64 数组；或一批样本，形状为 (n, d) 的 float64 数组。
+        y: 目标值，个数与输出 o 相同：Python 浮点数（float，一个样本、一个输出），
+            或形状为 (out,)、(n,)（一个输出）或 (n, out) 的 float64 数组。
+        W1: 形状为 (hidden, d) 的 float64 数组。
+        b1: 形状为 (hidden,) 的 float64 数组。
+        W2: 形状为 (out, hidden) 的 float64 数组。
+        b2: 形状为 (out,) 的 float64 数组。
+    返回:
+        字典（dict），键为 "W1"、"b1"、"W2"、"b2"，每个值是与对应参数形状相同的数组。
     """
     ### BEGIN SOLUTION
     X = np.atleast_2d(np.asarray(x, dtype=np.float64))        # (n, d)

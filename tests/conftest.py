@@ -7,12 +7,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mlgrade import catalog
+from mlgrade import catalog, i18n
 from mlgrade.runner import grade_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A test that ran a command with --lang zh must not leave the next one in Chinese."""
+    yield
+    i18n.use("en")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from mlgrade import catalog
 from mlgrade.cli import cli
 
 from conftest import EXERCISES, SOLUTIONS
@@ -23,12 +24,14 @@ def test_check_solutions_json_full_marks(runner):
     assert check["diagnosis"] is None
 
 
-def test_check_stubs_exits_1_with_one_line_per_failing_check(runner):
+def test_check_stubs_exits_1_with_one_line_per_function_not_attempted(runner):
     result = runner.invoke(cli, ["check", str(EXERCISES), "--seed", "1"])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     todo = [line for line in lines if line.strip().startswith("TODO")]
-    assert len(todo) >= 60 and all("not implemented" in line for line in todo)
+    functions = [f for ex in catalog.exercises() for f in ex.functions]
+    assert len(todo) == len(functions) and all("not implemented" in line for line in todo)
+    assert "FAIL" not in result.stdout and "stuck?" not in result.stdout
     assert "Traceback" not in result.stdout and result.stderr == ""
     assert "--seed 1" in result.stdout
 

@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 
 from mlgrade import catalog, pool
-
-SIGMOID = catalog.get("ex05_sigmoid").all_checks()
 from mlgrade.runner import ChecksError
 from mlgrade.sandbox import Limits
 
@@ -60,6 +58,10 @@ def instructor_checks(folder: Path, value: float) -> Path:
                                            "def expected_at_0():\n    return helpers.VALUE\n"})
 
 
+SIGMOID_CHECKS = len(catalog.get("ex05_sigmoid").all_checks())
+SIGMOID_POINTS = sum(c.points for c in catalog.get("ex05_sigmoid").all_checks())
+
+
 def open_files() -> int | None:
     return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
 
@@ -83,7 +85,7 @@ def test_a_students_conftest_is_never_loaded(workspace, tmp_path):
         report = grade(ws, modules=["ex05_sigmoid"], checks_dirs=[str(checks)])
         assert not marker.exists()
         ex = report.exercises[0]
-        assert ex.score == 0 and ex.max_score == sum(c.points for c in SIGMOID) + 2, scores(report)
+        assert ex.score == 0 and ex.max_score == SIGMOID_POINTS + 2, scores(report)
         custom = [c for c in ex.checks if c.kind == "custom"]
         assert [c.name for c in custom] == ["test_sigmoid_at_0"], check_ids(report)
         assert custom[0].status.value == "not_attempted"      # its fixture was found
@@ -131,7 +133,7 @@ def test_pytest_variables_of_the_caller_change_nothing(workspace, tmp_path, monk
     monkeypatch.setenv("PYTEST_ADDOPTS", "-k doc")
     monkeypatch.setenv("PYTEST_PLUGINS", "evil_plugin")
     report = grade(ws, modules=["ex05_sigmoid"])
-    assert check_ids(report) == before and len(before) == len(SIGMOID)
+    assert check_ids(report) == before and len(before) == SIGMOID_CHECKS
     assert not marker.exists()
     assert os.environ["PYTEST_ADDOPTS"] == "-k doc"          # the caller's, given back
     assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in os.environ
@@ -167,7 +169,7 @@ def test_installed_pytest_plugins_are_not_autoloaded(workspace, tmp_path, monkey
     report = grade(workspace(ex05_sigmoid="def sigmoid(z):\n    return 0.0\n"),
                    modules=["ex05_sigmoid"])
     assert not marker.exists()
-    assert report.exercises[0].score == 0 and len(check_ids(report)) == len(SIGMOID)
+    assert report.exercises[0].score == 0 and len(check_ids(report)) == SIGMOID_CHECKS
 
 
 def test_one_process_grades_many_workspaces_with_different_checks(workspace, tmp_path,

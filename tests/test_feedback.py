@@ -123,3 +123,56 @@ def test_plot_without_matplotlib_is_a_clear_one_line_error(runner, tmp_path, mon
     result = runner.invoke(cli, ["plot", "ex04_update", "--output", str(tmp_path / "p.png")])
     assert result.exit_code == 2
     assert "pip install -e '.[plot]'" in result.stderr and "Traceback" not in result.output
+
+
+def test_chinese_plots_have_every_glyph(runner, tmp_path, caplog):
+    pytest.importorskip("matplotlib", reason="the plot extra (matplotlib) is not installed")
+    from mlgrade import plot
+    if plot.cjk_font() is None:
+        pytest.skip("no font with Chinese glyphs is installed")
+    for exercise in ("ex04_update", "ex12_descent"):   # log ticks 10⁻¹ …, minus signs
+        result = runner.invoke(cli, ["plot", exercise, "--workspace", str(SOLUTIONS),
+                                     "--output", str(tmp_path / "p.png"), "--lang", "zh"])
+        assert result.exit_code == 0, result.output
+    missing = [r.getMessage() for r in caplog.records if "glyph" in r.getMessage()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_plot_legends_name_what_is_drawn(lang):
+    pytest.importorskip("matplotlib", reason="the plot extra (matplotlib) is not installed")
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from mlgrade import plot
+    i18n.use(lang)
+    try:
+        fig, axes = plt.subplots(1, 2)
+        assert plot.plot_gradient_descent(axes, str(SOLUTIONS)) is None
+        curve, path = ([t.get_text() for t in ax.get_legend().get_texts()] for ax in axes)
+        fig, ax = plt.subplots()
+        assert plot.plot_train_linear(ax, str(SOLUTIONS)) is None
+        loss = [t.get_text() for t in ax.get_legend().get_texts()]
+        plt.close("all")
+    finally:
+        i18n.use("en")
+    rates = [i18n.lookup("cli.plot_lr", lang).format(lr=lr, kind=i18n.lookup(
+        f"cli.plot_{kind}", lang)) for lr, kind in plot.RATES]
+    assert curve == [i18n.lookup(f"cli.plot_{k}", lang) for k in ("loss_curve", "iterates_left")]
+    assert path == rates + [i18n.lookup(f"cli.plot_{k}", lang) for k in ("reference_paths",
+                                                                         "best_w")]
+    assert loss == [i18n.lookup(f"cli.plot_{k}", lang) for k in ("reference_loss",
+                                                                "yours_loss", "document")]
+
+
+def test_plot_notes_escape_the_students_text(runner, tmp_path, workspace):
+    pytest.importorskip("matplotlib", reason="the plot extra (matplotlib) is not installed")
+    ws = workspace(ex12_descent="""
+        def gradient_descent(grad_fn, w0, lr, steps):
+            raise ValueError("no\\nwrote /etc/passwd\\x1b[2K")
+        """)
+    result = runner.invoke(cli, ["plot", "ex12_descent", "--workspace", str(ws), "--output",
+                                 str(tmp_path / "p.png")])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stderr and "no\\nwrote /etc/passwd\\x1b[2K" in result.stderr

@@ -5,11 +5,11 @@ locale (click renders help before any --lang option is read).
 """
 import os
 import sys
-import tempfile
 
 import click
 
-from . import catalog, errata, i18n, plot, report, runner, stubs
+from . import catalog, errata, i18n, plot, report, stubs
+from . import output as out
 from .i18n import t
 from .outcomes import ExitCode
 from .sandbox import Limits
@@ -40,15 +40,15 @@ def format_option(f):
 
 
 def emit(text: str, output: str | None = None) -> None:
-    """The product goes to `output` (written atomically) or to stdout."""
-    if not output:
-        click.echo(text)
-        return
-    folder = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".mlgrade-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(click.unstyle(text) + "\n")
-    os.replace(tmp, output)
+    """The product goes to `output` (written atomically) or to stdout; exit 3 if it cannot."""
+    try:
+        if output:
+            out.write_file(output, text)
+        else:
+            out.write_stdout(text)
+    except out.OutputError as exc:
+        raise MlgradeError(t("feedback.write_failed", path=report.escape(output or "stdout"),
+                             reason=exc.args[0])) from None
 
 
 @click.group(context_settings=SETTINGS, help=t("cli.help.group"))
@@ -90,31 +90,50 @@ def init(directory):
               help=t("cli.help.checks"))
 @click.option("--color/--no-color", default=None, help=t("cli.help.color"))
 @click.option("-v", "--verbose", is_flag=True, help=t("cli.help.verbose"))
+@click.option("-q", "--quiet", is_flag=True, help=t("feedback.help_quiet"))
+@click.option("--show-inputs", "show_inputs", metavar="CHECK_ID",
+              help=t("feedback.help_show_inputs"))
 @lang_option
 @click.pass_context
 def check(ctx, path, exercises, fmt, min_score, output, seed, timeout, memory_mb, isolation,
-          checks_dirs, color, verbose):
+          checks_dirs, color, verbose, quiet, show_inputs):
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
-        raise click.UsageError(t("cli.no_exercises", path=path))
+        raise click.UsageError(t("cli.no_exercises", path=report.escape(path)))
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
+    from . import runner     # pytest: imported only by the commands that grade
+
+    if output:
+        try:
+            out.ensure_writable(output)
+        except out.OutputError as exc:
+            raise click.UsageError(t("feedback.output_unwritable", path=report.escape(output),
+                                     reason=exc.args[0])) from None
+    from . import replay
+
     try:
+        if show_inputs:
+            emit(replay.show_inputs(path, show_inputs, seed, limits, isolation), output)
+            return
         result = runner.grade_workspace(path, list(exercises), seed, limits, list(checks_dirs),
                                         isolation)
-    except (runner.IsolationError, runner.ChecksError) as exc:
-        raise click.UsageError(str(exc)) from None
+    except (runner.IsolationError, runner.ChecksError, replay.ReplayError) as exc:
+        raise click.UsageError(report.escape(str(exc))) from None
+    except click.ClickException:
+        raise
     except Exception as exc:  # noqa: BLE001 - anything here is mlgrade's own failure
         if verbose:
             raise
-        raise MlgradeError(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}")) from None
+        raise MlgradeError(report.escape(t("cli.internal_error",
+                                           error=f"{type(exc).__name__}: {exc}"))) from None
     if fmt == "json":
         emit(report.render_json(result), output)
     elif fmt in ("junit", "gradescope"):
         from .cli_ci import render
         emit(render(report.to_dict(result), fmt), output)
     else:
-        emit(report.render_text(result, verbose), output)
+        emit(report.render_text(result, verbose, quiet), output)
     if min_score is not None:
         from .formats import reaches
         ctx.exit(ExitCode.OK if reaches(report.to_dict(result), min_score)
@@ -161,8 +180,8 @@ def plot_cmd(exercise, output, workspace):
         notes = plot.draw(exercise, workspace, output)
     except plot.PlotError as exc:
         raise click.UsageError(str(exc)) from None
-    for note in notes:
-        click.echo(note, err=True)
+    for note in notes:     # may quote the student's exception: escaped like the report
+        click.echo(report.escape(note), err=True)
     click.echo(t("cli.plot_written", path=output))
 
 
@@ -185,6 +204,9 @@ def stubs_cmd(solutions, out, check_only):
 
 from .cli_ci import ci_template, class_report, convert, export_gradescope  # noqa: E402
 from .cli_export import export  # noqa: E402
+from .cli_feedback import list_cmd  # noqa: E402 - a command of its own module
+
+cli.add_command(list_cmd)
 cli.add_command(convert)
 cli.add_command(ci_template)
 cli.add_command(class_report)

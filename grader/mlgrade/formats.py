@@ -138,7 +138,8 @@ def to_report(data: dict):
     exercises = [ExerciseResult(e["id"], e["title"], [
         CheckResult(c["id"], c["name"], e["id"], c["function"], c["kind"], Status(c["status"]),
                     c["points"], c["max_points"], c["message"], c.get("diagnosis"),
-                    c.get("output") or "", call=c.get("call") or "") for c in e["checks"]])
+                    c.get("output") or "", call=c.get("call") or "",
+                    call_exact=c.get("call_exact") is not False) for c in e["checks"]])
         for e in data["exercises"]]
     return Report(data.get("workspace", "."), data["seed"], data.get("isolation", ""),
                   data.get("lang", "en"), exercises)

@@ -50,7 +50,7 @@ def fmt_arg(value, depth: int = 0) -> str:
 
 
 def fmt_call(function: str, args: tuple) -> str:
-    """`function(arg, …)` for a failure message."""
+    """`function(arg, …)` in short, e.g. for the errata's inputs."""
     return f"{function}({', '.join(fmt_arg(a) for a in args)})"
 
 
@@ -261,10 +261,10 @@ def assert_gradient(got, f, x, what: str | None = None, mistakes: dict | None = 
     the student's own formula, plus atol.
     """
     what = what or SUBJECT.get()
-    expected, bound = central_differences(f, x, f_scale=f_scale)
-    value = as_array(got, expected.shape, what)
+    value = as_array(got, np.shape(x), what)      # the form first: differences cost time
     if not np.all(np.isfinite(value)):
         raise Incorrect(t("msg.not_finite", what=what, got=fmt(value)))
+    expected, bound = central_differences(f, x, f_scale=f_scale)
     limit = 2 * bound + allowed(expected, RTOL, atol, np.abs(expected).max(initial=0.0))
     gap = np.abs(value - expected)
     if not gap.size or np.all(gap <= limit):

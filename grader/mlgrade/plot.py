@@ -53,10 +53,10 @@ def plot_train_linear(ax, workspace: str) -> str | None:
     args = list(ex04_update.HOUSE[:5]) + [EPOCHS]
     reference = losses_of(ex04_update.reference(*args))
     [(history, error)] = student_calls(workspace, "ex04_update", "train_linear", [args])
-    ax.semilogy(reference, "o-", color="0.6", lw=4, label=t("cli.plot_reference"))
+    ax.semilogy(reference, "o-", color="0.6", lw=4, label=t("cli.plot_reference_loss"))
     try:
         if error is None:
-            ax.semilogy(losses_of(history), "s--", color="C0", label=t("cli.plot_yours"))
+            ax.semilogy(losses_of(history), "s--", color="C0", label=t("cli.plot_yours_loss"))
     except (Incorrect, TypeError, KeyError, IndexError) as exc:
         error = str(exc)
     printed = [p["loss"] for p in ex04_update.PRINTED]
@@ -69,29 +69,34 @@ def plot_train_linear(ax, workspace: str) -> str | None:
 def plot_gradient_descent(axes, workspace: str) -> str | None:
     ax_curve, ax_path = axes
     grid = np.linspace(-1.2, 2.8, 200)
-    ax_curve.plot(grid, 2.5 * (grid - DESCENT["w_star"]) ** 2, color="0.7")
+    ax_curve.plot(grid, 2.5 * (grid - DESCENT["w_star"]) ** 2, color="0.7",
+                  label=t("cli.plot_loss_curve"))
     calls = student_calls(workspace, "ex12_descent", "gradient_descent",
                           [(Callable("quad_grad", **DESCENT), W0, lr, STEPS) for lr, _ in RATES])
     errors = []
     for i, ((lr, kind), (got, error)) in enumerate(zip(RATES, calls, strict=True)):
         reference = ex12_descent.path(DESCENT["a"], DESCENT["w_star"], W0, lr, STEPS)
         label = t("cli.plot_lr", lr=lr, kind=t(f"cli.plot_{kind}"))
-        ax_path.plot(reference, "-", color=f"C{i}", lw=4, alpha=0.35,
-                     label=t("cli.plot_reference") if i == 0 else None)
+        ax_path.plot(reference, "-", color=f"C{i}", lw=4, alpha=0.35)
         try:
             path = as_array(got, reference.shape) if error is None else reference * np.nan
         except Incorrect as exc:
             path, error = reference * np.nan, str(exc)
         errors += [error] if error else []
         ax_path.plot(path, "o--", color=f"C{i}", ms=4, label=label)
-        shown = np.clip(path, -1.2, 2.8)
-        ax_curve.plot(shown, 2.5 * (shown - DESCENT["w_star"]) ** 2, "o-", color=f"C{i}", ms=4,
-                      lw=1, label=label)
+        # iterates outside the window leave it (clipping them would draw points not on the path)
+        ax_curve.plot(path, 2.5 * (path - DESCENT["w_star"]) ** 2, "o-", color=f"C{i}", ms=4,
+                      lw=1)
+    # one legend entry for the three thick, light reference paths
+    ax_path.plot([], [], "-", color="0.5", lw=4, alpha=0.35, label=t("cli.plot_reference_paths"))
     ax_curve.set(title=t("cli.plot_descent_title"), xlabel=t("cli.plot_w"),
-                 ylabel=t("cli.plot_loss_w"), ylim=(-0.3, 10))
-    ax_path.set(xlabel=t("cli.plot_epoch"), ylabel=t("cli.plot_w"), ylim=(-1.5, 3.5))
-    ax_path.axhline(DESCENT["w_star"], color="0.5", lw=0.8)
-    ax_path.legend(fontsize="small")
+                 ylabel=t("cli.plot_loss_w"), xlim=(grid[0], grid[-1]), ylim=(-0.3, 12))
+    ax_curve.plot([], [], "o-", color="0.4", ms=4, lw=1, label=t("cli.plot_iterates_left"))
+    ax_curve.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    ax_path.set(title=t("cli.plot_path_title"), xlabel=t("cli.plot_epoch"),
+                ylabel=t("cli.plot_w"), ylim=(-1.5, 5.2))
+    ax_path.axhline(DESCENT["w_star"], color="0.5", lw=0.8, label=t("cli.plot_best_w"))
+    ax_path.legend(fontsize="small", loc="upper left")
     return errors[0] if errors else None
 
 
@@ -133,8 +138,10 @@ def draw(module: str, workspace: str, output: str) -> list[str]:
         if font is None:
             notes.append(t("cli.no_cjk_font"))
             i18n.use("en")
-        # a list of families lets matplotlib take each missing glyph from the next font
-        plt.rcParams["font.family"] = [font or "DejaVu Sans", "DejaVu Sans"]
+        # DejaVu first: mathtext (the log axis's 10⁻¹) uses only the first family, and the
+        # Chinese fonts lack its minus sign U+2212; text takes the glyphs DejaVu lacks from
+        # the next font of the list
+        plt.rcParams["font.family"] = ["DejaVu Sans"] + ([font] if font else [])
         logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     try:
         function, panels, painter = PLOTS[module]

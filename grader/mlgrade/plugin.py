@@ -3,8 +3,10 @@ import logging
 
 import pytest
 
+from . import catalog
+from .calls import exact_call
 from .i18n import t
-from .numeric import SUBJECT, fmt_call
+from .numeric import SUBJECT
 from .outcomes import InfrastructureError, NotAttempted, Status, StudentError
 from .pool import Pool, Reply
 from .results import CheckResult
@@ -66,12 +68,13 @@ class StudentModule:
 class Workspace:
     """The fixture of instructors' own checks: `mlgrade_workspace["ex05_sigmoid"].sigmoid(…)`."""
 
-    def __init__(self, recorder: Recorder, modules: list[str]):
-        self._recorder, self._modules = recorder, modules
+    def __init__(self, recorder: Recorder):
+        self._recorder = recorder
 
     def __getitem__(self, module: str) -> StudentModule:
-        if module not in self._modules:
-            raise KeyError(f"{module} is not graded in this run")
+        # any exercise of the catalog, also one that -e leaves out (its worker starts on demand)
+        if module not in catalog.MODULES:
+            raise KeyError(f"{module} is not an exercise of the catalog")
         return StudentModule(self._recorder, module)
 
 
@@ -120,6 +123,11 @@ def diagnosis_of(mistake: str | None) -> dict | None:
     return {"id": mistake, "message": t(f"diagnosis.{mistake}")} if mistake else None
 
 
+def marked_exercise(mark) -> object:
+    """The exercise id of an `@pytest.mark.mlgrade(exercise=…)` marker (or its first argument)."""
+    return mark.kwargs.get("exercise", mark.args[0] if mark.args else None)
+
+
 class MlgradePlugin:
     """Makes the catalog's items, serves the fixture and collects `CheckResult`s."""
 
@@ -131,7 +139,7 @@ class MlgradePlugin:
 
     @pytest.fixture
     def mlgrade_workspace(self, request) -> Workspace:
-        return Workspace(request.node.stash[RECORDER], self.modules)
+        return Workspace(request.node.stash[RECORDER])
 
     def pytest_configure(self, config) -> None:
         config.addinivalue_line("markers", "mlgrade(exercise, points=1): an instructor's check")
@@ -143,7 +151,24 @@ class MlgradePlugin:
         return None
 
     def pytest_collection_modifyitems(self, items) -> None:
+        for item in items:
+            if not isinstance(item, CheckItem):
+                self.check_marker(item)
+        if self.collect_errors:
+            items[:] = []    # an instructor's mistake: grade nothing rather than mis-grade
         items[:] = [i for i in items if self.meta(i)[0] in self.modules]
+
+    def check_marker(self, item) -> None:
+        """An instructor's check must say which catalog exercise it grades."""
+        mark = item.get_closest_marker("mlgrade")
+        path = str(item.path)
+        if mark is None:
+            self.collect_errors.append((path, t("feedback.instructor_no_marker",
+                                                test=item.name)))
+        elif marked_exercise(mark) not in catalog.MODULES:
+            self.collect_errors.append((path, t("feedback.instructor_unknown_exercise",
+                                                test=item.name,
+                                                exercise=marked_exercise(mark))))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_make_collect_report(self, collector):
@@ -160,7 +185,7 @@ class MlgradePlugin:
             return c.module, c.function, c.id, c.title(), c.points, c.kind
         mark = item.get_closest_marker("mlgrade")
         kwargs = mark.kwargs if mark else {}
-        module = kwargs.get("exercise", "custom")
+        module = marked_exercise(mark) if mark else "custom"
         return module, "", item.nodeid, item.name, float(kwargs.get("points", 1)), "custom"
 
     @pytest.hookimpl(tryfirst=True)
@@ -193,5 +218,5 @@ class MlgradePlugin:
                 'File "/workspace/', f'File "{self.pool.workspace}/')  # the sandbox's mount point
             if (status is not Status.NOT_ATTEMPTED and not getattr(exc, "whole_module", False)
                     and last_call):
-                result.call = fmt_call(*last_call[1:])
+                result.call, result.call_exact = exact_call(*last_call[1:])
         self.results.append(result)

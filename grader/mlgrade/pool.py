@@ -292,18 +292,23 @@ class Pool:
 
     def __init__(self, workspace: str, modules: list[str], limits: sandbox.Limits,
                  isolation: str):
-        self.workspace = workspace
         self.order = list(modules)
-        self.isolation = isolation
+        self.workspace, self.limits, self.isolation = workspace, limits, isolation
         self.exercises = {m: Exercise(workspace, m, limits, isolation) for m in modules}
         self.recent: list[str] = []     # modules by latest use, the latest last
         self.frontier = -1              # the furthest module in order used so far
 
     def get(self, module: str) -> Exercise:
         """The module's exercise.  The latest KEEP exercises' workers stay alive, and the
-        next PREFETCH after the furthest one used start; all others stop (`evict`)."""
+        next PREFETCH after the furthest one used start; all others stop (`evict`).
+        A module outside `order` (an instructor's check using an exercise that -e left
+        out) gets its exercise on demand."""
+        if module not in self.exercises:
+            self.exercises[module] = Exercise(self.workspace, module, self.limits,
+                                              self.isolation)
         self.recent = [m for m in self.recent if m != module][-(KEEP - 1):] + [module]
-        self.frontier = max(self.frontier, self.order.index(module))
+        if module in self.order:
+            self.frontier = max(self.frontier, self.order.index(module))
         upcoming = self.order[self.frontier + 1:self.frontier + 1 + PREFETCH]
         for m, exercise in self.exercises.items():
             if m not in self.recent and m not in upcoming:

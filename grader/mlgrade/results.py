@@ -20,6 +20,7 @@ class CheckResult:
     traceback: str = ""
     seconds: float = 0.0
     call: str = ""
+    call_exact: bool = True   # pasting `call` reproduces it (else: --show-inputs)
 
     @property
     def passed(self) -> bool:
