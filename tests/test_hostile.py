@@ -67,7 +67,7 @@ def test_syntax_error(workspace):
 
 def test_import_of_a_missing_package(workspace):
     _, ex = run(workspace, "ex03_chain_rule", "import torchx\n")
-    assert ex.score == 0 and "No module named 'torchx'" in messages(ex)
+    assert ex.score == 0 and "import of torchx failed: it is not installed" in messages(ex)
 
 
 def test_missing_function_fails_only_its_checks(workspace):
@@ -165,7 +165,10 @@ while True:
     limits = Limits(timeout=2, memory_mb=512)
     _, ex = run(workspace, "ex09_softmax", source, isolation, limits)
     assert ex.score == 0 and "time limit of 2 s" in messages(ex)
-    assert ex.seconds <= limits.timeout + 1, ex.seconds
+    # the student's budget is timeout + 0.6 s (pool.GRACE) + the kill, well within timeout + 1;
+    # ex.seconds also holds the grading process's own time per check, which grows with the
+    # machine's load (3.19 s seen once at load 10): hence the extra 0.5 s of margin
+    assert ex.seconds <= limits.timeout + 1.5, ex.seconds
 
 
 def test_slow_but_correct_code_gets_full_marks(workspace):
@@ -195,8 +198,8 @@ def test_output_floods_are_capped_and_shown_under_failing_checks(workspace):
         import sys
         import numpy as np
         def mse(y_true, y_pred):
-            sys.stdout.write("x" * 10_000_000)   # per call; mse is called 10 times
-            sys.stderr.write("y" * 10_000_000)
+            sys.stdout.write("x" * 3_000_000)   # per call (mse is called 10 times): far
+            sys.stderr.write("y" * 3_000_000)   # more than a pipe holds
             print("debug: computing mse")
             return float(np.mean((np.asarray(y_true) - np.asarray(y_pred)) ** 2))
         def mae(y_true, y_pred):

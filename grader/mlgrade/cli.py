@@ -8,8 +8,10 @@ import sys
 
 import click
 
-from . import catalog, errata, i18n, plot, report, stubs
+from . import catalog, errata, i18n, notebooks, plot, report, stubs
 from . import output as out
+from .cli_export import export
+from .cli_nbgrader import export_nbgrader
 from .i18n import t
 from .outcomes import ExitCode
 from .sandbox import Limits
@@ -93,13 +95,16 @@ def init(directory):
 @click.option("-q", "--quiet", is_flag=True, help=t("feedback.help_quiet"))
 @click.option("--show-inputs", "show_inputs", metavar="CHECK_ID",
               help=t("feedback.help_show_inputs"))
+@click.option("--student", help=t("quiz.help.check_student"))
 @lang_option
 @click.pass_context
 def check(ctx, path, exercises, fmt, min_score, output, seed, timeout, memory_mb, isolation,
-          checks_dirs, color, verbose, quiet, show_inputs):
+          checks_dirs, color, verbose, quiet, show_inputs, student):
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
-    if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES):
+    if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES) \
+            and not notebooks.notebook_modules(path):
         raise click.UsageError(t("cli.no_exercises", path=report.escape(path)))
+    exercises = exercises or notebooks.assignment_modules(path)   # an nbgrader submission
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
     from . import runner     # pytest: imported only by the commands that grade
@@ -127,6 +132,9 @@ def check(ctx, path, exercises, fmt, min_score, output, seed, timeout, memory_mb
             raise
         raise MlgradeError(report.escape(t("cli.internal_error",
                                            error=f"{type(exc).__name__}: {exc}"))) from None
+    from .quiz.grading import for_workspace
+    quiz_part = None if exercises else for_workspace(path, student)
+    result.exercises += [quiz_part] if quiz_part else []
     if fmt == "json":
         emit(report.render_json(result), output)
     elif fmt in ("junit", "gradescope"):
@@ -203,15 +211,19 @@ def stubs_cmd(solutions, out, check_only):
 
 
 from .cli_ci import ci_template, class_report, convert, export_gradescope  # noqa: E402
-from .cli_export import export  # noqa: E402
 from .cli_feedback import list_cmd  # noqa: E402 - a command of its own module
 
 cli.add_command(list_cmd)
+cli.add_command(export)
+export.add_command(export_nbgrader)
+export.add_command(export_gradescope)
 cli.add_command(convert)
 cli.add_command(ci_template)
 cli.add_command(class_report)
-export.add_command(export_gradescope)
-cli.add_command(export)
+
+from .cli_quiz import quiz  # noqa: E402  (uses the options defined above)
+
+cli.add_command(quiz)
 
 
 def main():

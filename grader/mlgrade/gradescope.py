@@ -113,17 +113,13 @@ def _checks_files(folders: list[str]):
 
 
 def pinned_requirements() -> list[str]:
-    """mlgrade's own dependencies (and nbformat, if here), pinned to the versions installed here."""
+    """mlgrade's own dependencies, pinned to the versions installed here."""
     pins = []
     for requirement in importlib.metadata.requires("mlgrade") or []:
         if ";" in requirement:          # extras (test, plot) are not needed to grade
             continue
         name = requirement.split(">")[0].split("=")[0].split("<")[0].strip()
         pins.append(f"{name}=={importlib.metadata.version(name)}")
-    try:                                 # notebooks are read with nbformat where it is installed
-        pins.append(f"nbformat=={importlib.metadata.version('nbformat')}")
-    except importlib.metadata.PackageNotFoundError:
-        pass
     return pins
 
 
@@ -174,11 +170,14 @@ def _digest(data: bytes) -> str:
 
 # --- what run_autograder runs, on Gradescope ---------------------------------------------
 
-def stage(submission: str, workspace: str, modules: list[str]) -> tuple[list[str], list[str]]:
+def stage(submission: str, workspace: str, modules: list[str],
+          problems: dict | None = None) -> tuple[list[str], list[str]]:
     """Copy the submission's exercise files into `workspace`: (found, missing) modules.
 
     A module is found as exNN_name.py anywhere in the submission (the shallowest wins), else
-    as exNN_name.ipynb, whose code cells become the module.
+    as exNN_name.ipynb: a notebook of `mlgrade export nbgrader` gives its answer cells
+    (mlgrade.notebooks), any other notebook its code cells. A notebook that cannot be read
+    is missing, and `problems[module]` says why.
     """
     found = []
     for m in modules:
@@ -186,12 +185,37 @@ def stage(submission: str, workspace: str, modules: list[str]) -> tuple[list[str
         if source:
             shutil.copy(source, os.path.join(workspace, m + ".py"))
         elif notebook := _find(submission, m + ".ipynb"):
+            try:
+                text = notebook_module(notebook, m)
+            except ValueError as exc:          # notebooks.NotebookError
+                if problems is not None:
+                    problems[m] = str(exc)
+                continue
             with open(os.path.join(workspace, m + ".py"), "w", encoding="utf-8") as f:
-                f.write(notebook_source(notebook))
+                f.write(text)
         else:
             continue
         found.append(m)
     return found, [m for m in modules if m not in found]
+
+
+def notebook_module(path: str, module: str) -> str:
+    """The module a submitted notebook holds (answer cells if it has nbgrader's)."""
+    from . import notebooks
+
+    if _has_answer_cells(path):
+        return notebooks.module_source(path, module)
+    return notebook_source(path)
+
+
+def _has_answer_cells(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as f:
+            cells = json.load(f).get("cells", [])
+        return any(isinstance(c, dict) and c.get("metadata", {}).get("nbgrader", {})
+                   .get("solution") for c in cells)
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _find(root: str, name: str) -> str | None:
@@ -227,7 +251,8 @@ def grade_submission(submission: str, results: str, exercises: list[str], lang: 
     i18n.use(lang)
     modules = exercises or list(catalog.MODULES)
     with tempfile.TemporaryDirectory(prefix="mlgrade-submission-") as workspace:
-        found, missing = stage(submission, workspace, modules)
+        problems: dict[str, str] = {}
+        found, missing = stage(submission, workspace, modules, problems)
         data = report.to_dict(runner.grade_workspace(workspace, modules,
                                                      checks_dirs=list(checks_dirs)))
     data["workspace"] = "submission"
@@ -235,6 +260,7 @@ def grade_submission(submission: str, results: str, exercises: list[str], lang: 
     notes = [i18n.t("ci.gs.found", files=", ".join(found) or "–")]
     if missing:
         notes.append(i18n.t("ci.gs.missing", files=", ".join(f"{m}.py" for m in missing)))
+    notes.extend(f"{m}.ipynb: {why}" for m, why in problems.items())
     out["output"] = "\n".join(notes + [out["output"]])
     os.makedirs(os.path.dirname(os.path.abspath(results)), exist_ok=True)
     with open(results, "w", encoding="utf-8") as f:

@@ -107,7 +107,8 @@ def classify(exc: BaseException | None, function: str) -> tuple[Status, str | No
     if isinstance(exc, NotAttempted):
         return Status.NOT_ATTEMPTED, t("msg.not_attempted", function=function), None
     if isinstance(exc, StudentError):
-        status = Status.ERROR if exc.kind in ("exception", "import", "syntax") else Status.FAILED
+        status = (Status.ERROR if exc.kind in ("exception", "import", "syntax", "import-missing",
+                                               "import-grader") else Status.FAILED)
         if exc.whole_module:
             return status, str(exc), None
         return status, t("msg.student_error", function=function, error=str(exc)), None

@@ -14,7 +14,8 @@ from .worker import wire
 
 OUTPUT_CAP = 256 * 1024
 MAX_RESPAWNS = 50   # workers started again after the student's code broke one
-GRACE = 0.8   # seconds left to an exercise's other functions after one timed out
+GRACE = 0.6   # seconds left to an exercise's other functions after one timed out; with the
+              # kill and the checks' own time an exercise stays within timeout + 1 s
 PREFETCH = 2  # workers started ahead: their start-up (~70 ms) overlaps the grading
 KEEP = 2      # workers of the latest exercises used, kept alive: a check may alternate them
 
@@ -107,31 +108,52 @@ class Worker:
         os.set_blocking(self.req_w, False)
         self.reader = threading.Thread(target=log.drain, args=(out_r,), daemon=True)
         self.reader.start()
-        self.buffer = b""
+        self.buffer = bytearray()
+        self.scanned = 0     # bytes of the buffer known to hold no newline
         self.next_id = 0
         self.ready: dict | None = None
         self.restart = False      # replaces a worker that mlgrade stopped: import not charged
 
     def receive(self, deadline: float) -> dict:
-        """The next reply line; raise StudentError on time-out or a dead worker."""
-        while b"\n" not in self.buffer:
+        """The next reply line; raise StudentError on time-out, a dead worker, a too large
+        reply or memory over the whole worker's limit.  Every wait ends by `deadline`; at
+        most wire.MAX_BYTES are ever buffered."""
+        # without a cgroup, the worker's memory is measured while we wait (sandbox.Process)
+        poll = 0.1 if self.process.cgroup is None else None
+        while (end := self.buffer.find(b"\n", self.scanned)) < 0:
+            self.scanned = len(self.buffer)
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.rep_r], [], [], left)[0]:
+            if left <= 0:
                 raise StudentError(t("msg.time_limit"), kind="timeout")
-            chunk = os.read(self.rep_r, 1 << 20)
+            if not select.select([self.rep_r], [], [], min(left, poll or left))[0]:
+                if poll and self.process.over_memory():
+                    raise self.memory_error()
+                continue
+            chunk = os.read(self.rep_r, 1 << 16)
             if not chunk:
                 raise StudentError(self.death(), kind="crash")
+            if len(self.buffer) + len(chunk) > wire.MAX_BYTES:
+                raise StudentError(t("sealsandbox.reply_too_large",
+                                     mb=f"{wire.MAX_BYTES / (1 << 20):g}"), kind="crash")
             self.buffer += chunk
-            if len(self.buffer) > wire.MAX_BYTES:
-                raise StudentError(t("msg.too_large"), kind="crash")
-        line, self.buffer = self.buffer.split(b"\n", 1)
+        line = bytes(self.buffer[:end])
+        del self.buffer[:end + 1]
+        self.scanned = 0
+        if not poll and self.process.over_memory():
+            raise self.memory_error()
         try:
             return wire.loads(line)
         except wire.WireError as exc:
             raise StudentError(t("msg.bad_reply", detail=exc), kind="crash") from None
 
+    def memory_error(self) -> StudentError:
+        return StudentError(t("sealsandbox.memory_total", mb=self.process.limits.memory_mb),
+                            kind="memory")
+
     def death(self) -> str:
         """Why the worker is gone, in the student's terms."""
+        if self.process.over_memory():
+            return self.memory_error().args[0]
         try:
             code = self.process.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
@@ -276,7 +298,10 @@ class Exercise:
 FAILURES = {"missing-module": "msg.missing_module", "syntax": "msg.syntax",
             "exit-import": "msg.exit_import", "exit": "msg.exit_call", "memory": "msg.memory",
             "import": "msg.import", "missing-function": "msg.missing_function",
-            "exception": "msg.exception", "unsendable": "msg.unsendable"}
+            "exception": "msg.exception", "unsendable": "msg.unsendable",
+            "too-large": "sealsandbox.result_too_large",
+            "import-missing": "sealsandbox.not_installed",
+            "import-grader": "sealsandbox.grader_import"}
 
 
 def failure(reply: dict, whole_module: bool = False) -> StudentError:

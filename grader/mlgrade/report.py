@@ -29,6 +29,7 @@ def to_dict(report: Report) -> dict:
     return {
         "schema_version": SCHEMA_VERSION, "mlgrade_version": __version__,
         "workspace": report.workspace, "seed": report.seed, "isolation": report.isolation,
+        "isolation_does_not_protect": report.unprotected, "limits": report.limits,
         "lang": report.lang, "score": report.score, "max_score": report.max_score,
         "summary": {s.value: statuses.count(s) for s in Status},
         "exercises": [{"id": e.id, "title": e.title, "score": e.score,
@@ -126,6 +127,9 @@ def render_text(report: Report, verbose: bool = False, quiet: bool = False) -> s
         only = "" if set(graded) >= set(catalog.MODULES) else "".join(f" -e {m}" for m in graded)
         lines.append(t("report.replay", workspace=shell_path(report.workspace) + only,
                        seed=report.seed))
+    if report.unprotected:
+        lines.append(t("sealsandbox.isolation_line", isolation=report.isolation,
+                       gaps=report.unprotected))
     return "\n".join(lines)
 
 

@@ -53,6 +53,8 @@ class Report:
     isolation: str
     lang: str
     exercises: list[ExerciseResult]
+    limits: dict = field(default_factory=dict)   # {limit: how it was enforced} (sandbox.py)
+    unprotected: str = ""                        # what the isolation does not protect
 
     @property
     def score(self) -> float:

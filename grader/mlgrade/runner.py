@@ -27,16 +27,32 @@ class IsolationError(GradingError):
 
 def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int | None = None,
                     limits: Limits | None = None, checks_dirs: list[str] = (),
-                    isolation: str = "auto") -> Report:
+                    isolation: str = "auto", for_record: bool = False) -> Report:
     """Run every check of `modules` (default: all) against the workspace's functions.
+
+    A workspace of notebooks (`<module>.ipynb`) is graded through modules made of their
+    answer cells; a notebook that cannot be read loses its exercise only (notebooks.py).
 
     Args:
         isolation: "auto" (the sandbox where available), "sandbox" or "process".
+        for_record: grading for record (batch, CI formats): "auto" then refuses to fall
+            back to process isolation (see sandbox.choose).
     """
+    from . import notebooks
+
+    with notebooks.opened(workspace, list(modules or catalog.MODULES)) as (folder, problems):
+        report = grade_files(folder, modules, seed, limits, checks_dirs, isolation)
+    return notebooks.explain(report, workspace, problems)
+
+
+def grade_files(workspace: str, modules: list[str] | None = None, seed: int | None = None,
+                limits: Limits | None = None, checks_dirs: list[str] = (),
+                isolation: str = "auto") -> Report:
+    """`grade_workspace` for a folder of `<module>.py` files."""
     modules = list(modules or catalog.MODULES)
     seed = secrets.randbelow(2**31) if seed is None else seed
     try:
-        chosen = sandbox.choose(isolation)
+        chosen = sandbox.choose(isolation, for_record=for_record)
     except RuntimeError as exc:
         raise IsolationError(str(exc)) from None
     pool = Pool(os.path.abspath(workspace), modules, limits or Limits(), chosen)
@@ -62,8 +78,11 @@ def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int 
         raise GradingError(str(plugin.infrastructure_error))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GradingError(f"pytest ended with {code!r}")
+    limits = limits or Limits()
     return Report(workspace, seed, pool.isolation, i18n.current(),
-                  group(plugin.results, modules))
+                  group(plugin.results, modules),
+                  sandbox.describe(chosen, limits, os.path.abspath(workspace)),
+                  sandbox.gaps(chosen, os.path.abspath(workspace)))
 
 
 def group(results: list[CheckResult], modules: list[str]) -> list[ExerciseResult]:

@@ -1,23 +1,28 @@
 """Starting, confining and stopping worker processes.
 
-Two isolations, reported as `"isolation"` in every report:
+Two isolations, reported as `"isolation"` in every report (see the README's "Isolation"):
 
 - "sandbox": bubblewrap (bwrap) with new user, PID, mount, network, IPC and UTS
-  namespaces.  The worker sees /usr, the Python runtime, numpy, its own code and the
-  workspace (all read-only) and a small private /scratch; not the grader, the
-  solutions, the report path, other submissions or the network.
+  namespaces.  The worker sees /usr, the Python runtime, the grading environment's
+  packages (not mlgrade), its own code and the workspace (all read-only), a private
+  /scratch and /tmp (small tmpfs) and a read-only /dev of five devices; not the grader,
+  the solutions, the report path, other submissions or the network.
 - "process": where bwrap is missing or cannot create namespaces (macOS, some
   containers): resource limits, a process group, and on Linux a subreaper so that
-  detached children are found and killed too.
+  detached children are found and killed too; an unprivileged user when the grader is root.
 
-In both, the worker lowers its own resource limits before importing student code.
+In both, each worker gets a cgroup of its own where the machine allows (`cgroups`): one
+memory limit and one process limit for everything it starts.  The worker also lowers its
+own resource limits before importing student code.
 """
+import atexit
 import ctypes
 import functools
 import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -25,11 +30,17 @@ from dataclasses import asdict, dataclass
 
 import numpy
 
+from . import cgroups
 from .i18n import t
 
 WORKER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker")
+PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 SITE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(numpy.__file__)))
 TOKEN_VAR = "MLGRADE_WORKER"
+NOBODY = 65534
+HAVE_PROC = os.path.isdir("/proc/self")
+SCRATCH_MB, TMP_MB, DEV_KB = 64, 16, 64
+DEVICES = ("null", "zero", "full", "random", "urandom")
 
 
 @dataclass(frozen=True)
@@ -38,9 +49,10 @@ class Limits:
 
     Attributes:
         timeout: wall-clock seconds for all calls of one exercise together.
-        memory_mb: address-space cap of the worker process.
-        open_files: file descriptors the worker may hold.
-        processes: processes the worker's user may run (not enforced for root).
+        memory_mb: memory of the whole worker (all its processes and its tmpfs files)
+            where a cgroup can be made; always also the address space of each process.
+        open_files: file descriptors each process may hold.
+        processes: processes (and threads) of the whole worker.
         file_mb: the largest file the worker may write.
     """
 
@@ -52,16 +64,140 @@ class Limits:
 
 
 @functools.cache
+def site_dirs() -> tuple[str, ...]:
+    """The grading environment's package directories (numpy's among them), in sys.path order.
+
+    The worker runs with `python -I -S`: these are put on its path as they are, without
+    their .pth files, so an editable install of mlgrade is not importable there.
+    """
+    dirs = [p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages")
+            and os.path.isdir(p)]
+    return tuple(dict.fromkeys(os.path.realpath(d) for d in [*dirs, SITE_DIR]))
+
+
+def hidden_dirs() -> list[str]:
+    """Directories of the site dirs the sandbox hides: mlgrade itself, when installed there."""
+    return [PACKAGE_DIR] if any(PACKAGE_DIR.startswith(d + os.sep) for d in site_dirs()) else []
+
+
+def _runtime() -> list[str]:
+    """The folders a worker needs besides the workspace: Python, its packages, the worker."""
+    python = os.path.realpath(sys.executable)
+    dirs = [os.path.realpath(sys.base_prefix), *site_dirs(), WORKER_DIR]
+    if not any(python.startswith(d + os.sep) for d in dirs):
+        dirs.append(os.path.dirname(python))
+    return dirs
+
+
+def worker_user(workspace: str, isolation: str = "process") -> int | None:
+    """The uid to start a worker (or its bwrap) as: nobody when the grader is root and nobody
+    can read the runtime and the workspace, if need be through `views` (and the probe of that
+    isolation works as nobody); else None: the grader's own user (in the sandbox, the worker's
+    uid 65534 inside the namespace is then that user outside it)."""
+    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+        return None
+    if not all(readable_tree(d, NOBODY, deep=False) for d in _runtime()):
+        return None
+    if not readable_tree(workspace, NOBODY):
+        return None
+    return NOBODY if _works_as_nobody(isolation) else None
+
+
+def views(workspace: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What a worker started by root as nobody must see again: (folder nobody cannot cross,
+    the needed folders below it).  In the worker's own mount namespace each such folder is
+    covered by an empty tmpfs (mode 755) on which the needed folders are bound again, so
+    nobody reaches them at their usual paths and nothing else below (see `_show`)."""
+    plan: dict[str, list[str]] = {}
+    for path in [*_runtime(), os.path.realpath(workspace)]:
+        blocked = _blocked(path, NOBODY)
+        if blocked and not any(path.startswith(p + os.sep) for p in plan.get(blocked, ())):
+            plan.setdefault(blocked, []).append(path)
+    return tuple((b, tuple(sorted(ps))) for b, ps in sorted(plan.items()))
+
+
+def _blocked(path: str, uid: int) -> str | None:
+    """The outermost folder above `path` that `uid` cannot cross (by mode bits), if any."""
+    parts = path.split(os.sep)
+    for i in range(2, len(parts)):
+        folder = os.sep.join(parts[:i])
+        st = os.stat(folder)
+        bit = stat.S_IXUSR if st.st_uid == uid else stat.S_IXOTH
+        if not st.st_mode & bit:
+            return folder
+    return None
+
+
+def reachable(path: str, uid: int) -> bool:
+    """Whether `uid` (not root, no groups) can reach and read `path`, by its mode bits."""
+    path = os.path.realpath(path)
+    parts = path.split(os.sep)
+    for i in range(1, len(parts) + 1):
+        try:
+            st = os.stat(os.sep.join(parts[:i]) or os.sep)
+        except OSError:
+            return False
+        last = i == len(parts)
+        need = (stat.S_IROTH if last else 0) | (stat.S_IXOTH if stat.S_ISDIR(st.st_mode) else 0)
+        owner = (need << 6) if st.st_uid == uid else 0
+        if st.st_mode & need != need and (not owner or st.st_mode & owner != owner):
+            return False
+    return True
+
+
+def workspace_reachable(workspace: str, uid: int) -> bool:
+    """Whether `uid` can reach the workspace by its path and read everything in it."""
+    return reachable(workspace, uid) and readable_tree(workspace, uid)
+
+
+def readable_tree(folder: str, uid: int, deep: bool = True, most: int = 5000) -> bool:
+    """Whether `uid` can read `folder` and (if `deep`) everything in it (False beyond `most`
+    entries: the grader's user then runs the worker, rather than one that may fail to read)."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return False
+    if st.st_mode & (stat.S_IROTH | stat.S_IXOTH) != stat.S_IROTH | stat.S_IXOTH:
+        return False
+    seen = 0
+    for parent, dirs, files in os.walk(folder) if deep else ():
+        for name in dirs + files:
+            seen += 1
+            try:
+                st = os.lstat(os.path.join(parent, name))
+            except OSError:
+                return False
+            need = stat.S_IROTH | (stat.S_IXOTH if stat.S_ISDIR(st.st_mode) else 0)
+            if seen > most or (not stat.S_ISLNK(st.st_mode) and st.st_mode & need != need):
+                return False
+    return True
+
+
+@functools.cache
 def sandbox_available() -> bool:
     """Whether bwrap can start this Python with numpy in the sandbox the workers use."""
     if not shutil.which("bwrap") or not sys.platform.startswith("linux"):
         return False
+    return _probe("sandbox", None) or (os.geteuid() == 0 and _works_as_nobody("sandbox"))
+
+
+@functools.cache
+def _works_as_nobody(isolation: str) -> bool:
+    return _probe(isolation, NOBODY)
+
+
+def _probe(isolation: str, uid: int | None) -> bool:
+    """Whether a worker's Python, started as `uid` (None: as we are), imports numpy."""
+    python = os.path.realpath(sys.executable)
+    code = f"import sys; sys.path[:0] = {list(site_dirs())!r}; import numpy"
     info_r, info_w = os.pipe()
-    probe = bwrap_prefix(WORKER_DIR, info_w) + [
-        os.path.realpath(sys.executable), "-I", "-S", "-c",
-        "import sys; sys.path.insert(0, '/opt/mlgrade/site'); import numpy"]
+    argv = [python, "-I", "-S", "-c", code]
+    if isolation == "sandbox":
+        argv = bwrap_prefix(WORKER_DIR, info_w, uid) + argv
+    plan = views(WORKER_DIR) if uid is not None else ()
     try:
-        done = subprocess.run(probe, capture_output=True, timeout=20, pass_fds=(info_w,))
+        done = subprocess.run(argv, capture_output=True, timeout=20, pass_fds=(info_w,),
+                              cwd="/", preexec_fn=_preexec(None, uid, plan))
         return done.returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -70,10 +206,18 @@ def sandbox_available() -> bool:
         os.close(info_r)
 
 
-def choose(requested: str) -> str:
-    """"sandbox" or "process" for a request of "auto", "sandbox" or "process"."""
+def choose(requested: str, for_record: bool = False) -> str:
+    """"sandbox" or "process" for a request of "auto", "sandbox" or "process".
+
+    Grading for record (batch grading, CI formats) passes `for_record=True`: "auto" then
+    refuses to fall back to process isolation, which must be asked for by name.
+    """
     if requested == "auto":
-        return "sandbox" if sandbox_available() else "process"
+        if sandbox_available():
+            return "sandbox"
+        if for_record:
+            raise RuntimeError(t("sealsandbox.record_needs_sandbox"))
+        return "process"
     if requested == "sandbox" and not sandbox_available():
         raise RuntimeError(t("cli.no_sandbox"))
     return requested
@@ -83,10 +227,15 @@ def _ro(src: str, dest: str | None = None) -> list[str]:
     return ["--ro-bind", src, dest or src]
 
 
-def bwrap_prefix(workspace: str, info_fd: int) -> list[str]:
-    """The bwrap command line up to the worker's own argv."""
+def bwrap_prefix(workspace: str, info_fd: int, uid: int | None = None) -> list[str]:
+    """The bwrap command line up to the worker's own argv, for bwrap started as `uid`
+    (None: as the grader's user)."""
     args = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session",
-            "--cap-drop", "ALL", "--uid", "65534", "--gid", "65534", "--info-fd", str(info_fd)]
+            "--cap-drop", "ALL", "--uid", str(NOBODY), "--gid", str(NOBODY),
+            "--info-fd", str(info_fd)]
+    # the writable tmpfs first: a runtime or site dir below /tmp is then bound on top of it
+    args += ["--size", str(SCRATCH_MB << 20), "--tmpfs", "/scratch",
+             "--size", str(TMP_MB << 20), "--tmpfs", "/tmp"]
     for top in ("usr", "bin", "lib", "lib64", "lib32", "sbin"):
         path = f"/{top}"
         if os.path.islink(path):
@@ -95,13 +244,85 @@ def bwrap_prefix(workspace: str, info_fd: int) -> list[str]:
             args += _ro(path)
     if not sys.base_prefix.startswith("/usr"):
         args += _ro(sys.base_prefix)
-    for name in ("numpy", "numpy.libs"):
-        if os.path.isdir(os.path.join(SITE_DIR, name)):
-            args += _ro(os.path.join(SITE_DIR, name), f"/opt/mlgrade/site/{name}")
+    for site in site_dirs():
+        args += _ro(site)
+    for hidden in hidden_dirs():     # an empty read-only directory over mlgrade
+        args += ["--size", "4096", "--tmpfs", hidden, "--remount-ro", hidden]
     args += _ro(WORKER_DIR, "/opt/mlgrade/worker") + _ro(workspace, "/workspace")
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(64 << 20), "--tmpfs", "/scratch",
-             "--size", str(16 << 20), "--tmpfs", "/tmp", "--chdir", "/scratch"]
-    return args
+    args += ["--proc", "/proc", "--size", str(DEV_KB << 10), "--tmpfs", "/dev"]
+    devices = private_devices() if uid is None and os.geteuid() == 0 else "/dev"
+    for dev in DEVICES if devices else ():
+        args += ["--dev-bind", f"{devices}/{dev}", f"/dev/{dev}"]
+    for i, name in enumerate(("stdin", "stdout", "stderr")):
+        args += ["--symlink", f"/proc/self/fd/{i}", f"/dev/{name}"]
+    args += ["--symlink", "/proc/self/fd", "/dev/fd", "--remount-ro", "/dev"]
+    args += ["--chdir", "/scratch"]
+    return args + ["--remount-ro", "/"]   # bwrap's root is a tmpfs of no size: read-only
+
+
+@functools.cache
+def private_devices() -> str | None:
+    """A folder of our own null, zero, full, random and urandom, owned by nobody, for a bwrap
+    started by root.  There the worker is root outside its user namespace, so it would own the
+    machine's /dev/null bound into the sandbox and could chmod it for everyone; these copies
+    it does not own.  None where no folder allows device files (the sandbox then has none)."""
+    for base in (tempfile.gettempdir(), "/var/tmp", "/dev/shm"):
+        try:
+            if os.statvfs(base).f_flag & os.ST_NODEV:
+                continue
+            folder = tempfile.mkdtemp(prefix="mlgrade-dev-", dir=base)
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            os.chmod(folder, 0o755)
+            for name in DEVICES:
+                path = os.path.join(folder, name)
+                os.mknod(path, stat.S_IFCHR | 0o666, os.stat(f"/dev/{name}").st_rdev)
+                os.chmod(path, 0o666)
+                os.chown(path, NOBODY, NOBODY)
+            return folder
+        except OSError:
+            continue
+    return None
+
+
+def _preexec(cgroup: "cgroups.WorkerCgroup | None", uid: int | None, plan=()):
+    """What the child does between fork and exec: join the worker's cgroup, show the folders
+    of `plan` (see `views`), then drop root."""
+    def run():
+        if cgroup:
+            cgroup.join()
+        if plan:
+            _show(plan)
+        if uid is not None:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+    return run if cgroup or uid is not None else None
+
+
+CLONE_NEWNS, MS_BIND, MS_REC, MS_PRIVATE = 0x20000, 0x1000, 0x4000, 0x40000
+MS_NOSUID, MS_NODEV = 0x2, 0x4
+
+
+def _show(plan) -> None:
+    """In a mount namespace of this (child) process's own: cover each blocking folder with a
+    small tmpfs and bind the needed folders below it again, at their own paths."""
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def mount(source, target, fstype, flags, data):
+        if libc.mount(source, target.encode(), fstype, flags, data) != 0:
+            raise OSError(ctypes.get_errno(), f"mount {target}")
+
+    if libc.unshare(CLONE_NEWNS) != 0:
+        raise OSError(ctypes.get_errno(), "unshare")
+    mount(b"none", "/", None, MS_REC | MS_PRIVATE, None)
+    os.umask(0o022)
+    for blocked, paths in plan:
+        fds = [os.open(p, os.O_PATH) for p in paths]
+        mount(b"tmpfs", blocked, b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=0755,size=65536")
+        for path, fd in zip(paths, fds, strict=True):
+            os.makedirs(path, exist_ok=True)
+            mount(f"/proc/self/fd/{fd}".encode(), path, None, MS_BIND | MS_REC, None)
+            os.close(fd)
 
 
 def worker_env(token: str) -> dict:
@@ -113,39 +334,87 @@ def worker_env(token: str) -> dict:
     return env
 
 
+def make_cgroup(limits: Limits) -> "cgroups.WorkerCgroup | None":
+    """The worker's own cgroup, or None where none can be made (see `describe`)."""
+    if not cgroups.parents():
+        return None
+    try:
+        return cgroups.WorkerCgroup(limits.memory_mb << 20, limits.processes)
+    except OSError:
+        return None
+
+
 class Process:
     """A running worker: the process we started, and how to stop all it started."""
 
     def __init__(self, isolation: str, workspace: str, module: str, limits: Limits,
                  fds: tuple[int, int], stdout: int):
         self.isolation = isolation
+        self.limits = limits
         self.token = os.urandom(8).hex()
         self.scratch = None
         self.child_pid: int | None = None
         python = os.path.realpath(sys.executable)
-        config = {"module": module, "fds": list(fds), "limits": asdict(limits)}
+        config = {"module": module, "fds": list(fds), "limits": asdict(limits),
+                  "site": list(site_dirs())}
         if isolation == "sandbox":
             info_r, info_w = os.pipe()
-            config.update(workspace="/workspace", site="/opt/mlgrade/site")
-            argv = bwrap_prefix(workspace, info_w) + [python, "-I", "-S", "-B", "-u",
-                                                      "/opt/mlgrade/worker/main.py"]
+            uid = worker_user(workspace, "sandbox")
+            config.update(workspace="/workspace")
+            argv = bwrap_prefix(workspace, info_w, uid) + [python, "-I", "-S", "-B", "-u",
+                                                           "/opt/mlgrade/worker/main.py"]
             cwd, home, pass_fds = "/", "/scratch", (*fds, info_w)
         else:
+            uid = worker_user(workspace, isolation)
             self.scratch = tempfile.TemporaryDirectory(prefix="mlgrade-scratch-")
-            config.update(workspace=workspace, site=SITE_DIR)
+            if uid is not None:
+                os.chown(self.scratch.name, uid, uid)
+            config.update(workspace=workspace)
             argv = [python, "-I", "-S", "-B", "-u", os.path.join(WORKER_DIR, "main.py")]
             cwd, home, pass_fds = self.scratch.name, self.scratch.name, fds
             subreaper()
+        self.cgroup = make_cgroup(limits)
+        # RLIMIT_NPROC counts every process of the uid on the machine (nobody is shared):
+        # only where no cgroup counts the worker's own
+        config["limits"]["nproc"] = not (self.cgroup and self.cgroup.counts_processes)
         env = {**worker_env(self.token), "HOME": home}
-        self.popen = subprocess.Popen(argv + [json.dumps(config)], stdin=subprocess.DEVNULL,
-                                      stdout=stdout, stderr=subprocess.STDOUT, cwd=cwd, env=env,
-                                      pass_fds=pass_fds, start_new_session=True)
+        try:
+            self.popen = subprocess.Popen(
+                argv + [json.dumps(config)], stdin=subprocess.DEVNULL, stdout=stdout,
+                stderr=subprocess.STDOUT, cwd=cwd, env=env, pass_fds=pass_fds,
+                start_new_session=True,
+                preexec_fn=_preexec(self.cgroup, uid, views(workspace) if uid is not None else ()))
+        except BaseException:
+            if self.cgroup:
+                self.cgroup.remove()
+            raise
         if isolation == "sandbox":
             os.close(info_w)
             self.child_pid = _read_child_pid(info_r)
 
     def wait(self, timeout: float) -> int:
         return self.popen.wait(timeout=timeout)
+
+    def over_memory(self) -> bool:
+        """Whether the whole worker went over its memory limit since the last question.
+
+        With a cgroup: the kernel killed one of its processes.  Without: the resident memory
+        of all the worker's processes, summed now, exceeds the limit (then all are killed)."""
+        if self.cgroup:
+            return self.cgroup.over_memory()
+        if not HAVE_PROC:
+            return False
+        if tree_rss(self.tree()) > self.limits.memory_mb << 20:
+            self.kill()
+            return True
+        return False
+
+    def tree(self) -> list[int]:
+        """The pids of every process the worker started (that we can still find)."""
+        roots = {self.popen.pid}
+        if self.isolation == "process":
+            roots |= set(tokened(_children(), self.token))
+        return descendants(roots)
 
     def kill(self) -> None:
         """Kill the worker and everything it started; return when they are gone."""
@@ -160,8 +429,114 @@ class Process:
             pass
         if self.isolation == "process":
             kill_orphans(self.token)
+        if self.cgroup:
+            self.cgroup.remove()
         if self.scratch:
             self.scratch.cleanup()
+
+
+def descendants(roots: set[int]) -> list[int]:
+    """`roots` and all their descendants, from one pass over /proc."""
+    parent: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+                parent.setdefault(ppid, []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    out, todo = [], list(roots)
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(parent.get(pid, ()))
+    return out
+
+
+def tree_rss(pids: list[int]) -> int:
+    """Memory of these processes together, in bytes: the sum of their proportional set sizes
+    (a page shared by n of them counts 1/n in each; resident size where Pss is unknown)."""
+    page, total = os.sysconf("SC_PAGE_SIZE"), 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1]) << 10
+                        break
+            continue
+        except (OSError, ValueError, IndexError):
+            pass
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as f:
+                total += int(f.read().split()[1]) * page
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def tokened(pids: list[int], token: str) -> list[int]:
+    """Those of `pids` whose environment carries the worker's token."""
+    marker, out = f"{TOKEN_VAR}={token}".encode(), []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if marker in f.read().split(b"\0"):
+                    out.append(pid)
+        except OSError:
+            pass
+    return out
+
+
+def describe(isolation: str, limits: Limits, workspace: str) -> dict[str, str]:
+    """Which limits hold for the whole worker, and how: report["limits"] (English, technical).
+
+    The same decisions as `Process` takes, so the report says what was really enforced.
+    """
+    mech = cgroups.mechanisms()
+    uid = worker_user(workspace, isolation)
+    unprivileged = uid is not None or os.geteuid() != 0
+    memory = mech.get("memory") or (
+        "fallback: resident memory of the worker's whole process tree summed every 0.1 s "
+        "(no cgroup could be made)" if HAVE_PROC else "not enforced for the whole worker "
+        "(no cgroup, no /proc)")
+    processes = mech.get("processes") or (
+        "RLIMIT_NPROC (per user, no cgroup could be made)" if unprivileged else
+        "not enforced: no cgroup could be made and the worker's user is root")
+    outside = f"uid {uid if uid is not None else os.geteuid()}"
+    if uid is None and os.geteuid() == 0:
+        outside += f" (root: {_why_root(workspace, isolation)})"
+    if isolation == "sandbox":
+        user = f"uid 65534 inside the user namespace, {outside} outside it"
+        disk = (f"tmpfs /scratch {SCRATCH_MB} MB, /tmp {TMP_MB} MB, read-only /dev "
+                f"({', '.join(DEVICES)}); files up to {limits.file_mb} MB (RLIMIT_FSIZE)")
+    else:
+        user = outside
+        disk = (f"files up to {limits.file_mb} MB each (RLIMIT_FSIZE); their total is not "
+                "bounded (the scratch directory is on disk)")
+    return {"memory": f"{limits.memory_mb} MB: {memory}; "
+                      f"{limits.memory_mb} MB of address space per process (RLIMIT_AS)",
+            "processes": f"{limits.processes}: {processes}",
+            "cpu": f"{int(limits.timeout) + 1} s per process (RLIMIT_CPU); every process is "
+                   f"killed at the exercise's wall-clock limit of {limits.timeout:g} s",
+            "disk": disk, "open_files": f"{limits.open_files} per process (RLIMIT_NOFILE)",
+            "user": user}
+
+
+def _why_root(workspace: str, isolation: str) -> str:
+    if not all(readable_tree(d, NOBODY, deep=False) for d in _runtime()):
+        return "the Python runtime is not readable by nobody"
+    if not readable_tree(workspace, NOBODY):
+        return "the workspace is not readable by nobody"
+    return f"{'bwrap' if isolation == 'sandbox' else 'Python'} does not start as nobody here"
+
+
+def gaps(isolation: str, workspace: str) -> str:
+    """What the isolation does not protect, in the user's language (every report says it)."""
+    if isolation == "process" and os.geteuid() == 0 and worker_user(workspace) is None:
+        return t("sealsandbox.gaps.process_root")
+    return t(f"sealsandbox.gaps.{isolation}")
 
 
 def _read_child_pid(fd: int) -> int | None:

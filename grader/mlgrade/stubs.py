@@ -43,11 +43,14 @@ def make_stub(module: str, source: str) -> str:
 
 
 def generate(solutions: str) -> dict[str, str]:
-    """{file name: stub text} for every catalog module."""
+    """{file name: stub text} for every catalog module, and the blank quiz answers.toml."""
+    from .quiz import answers
+
     out = {}
     for module in catalog.MODULES:
         with open(os.path.join(solutions, module + ".py"), encoding="utf-8") as f:
             out[module + ".py"] = make_stub(module, f.read())
+    out[answers.FILE_NAME] = answers.template()
     return out
 
 
@@ -75,5 +78,8 @@ def packaged() -> dict[str, str]:
     """{file name: text} of the stubs installed with the package (from exercises/)."""
     from importlib import resources
 
+    from .quiz import answers
+
     folder = resources.files("mlgrade.starter")
-    return {f"{m}.py": folder.joinpath(f"{m}.py").read_text("utf-8") for m in catalog.MODULES}
+    names = [f"{m}.py" for m in catalog.MODULES] + [answers.FILE_NAME]
+    return {name: folder.joinpath(name).read_text("utf-8") for name in names}

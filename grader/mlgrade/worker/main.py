@@ -1,7 +1,8 @@
 """Worker process: import one exercise module of a workspace and serve calls.
 
 Usage: python -I -S main.py CONFIG_JSON
-    CONFIG_JSON: {"workspace", "module", "fds": [request_fd, reply_fd], "limits", "site"}
+    CONFIG_JSON: {"workspace", "module", "fds": [request_fd, reply_fd], "limits",
+                  "site": [the grading environment's package directories]}
 
 This is the only place student code runs.  It imports nothing from `mlgrade`;
 what it sends back is plain data (see wire.py), checked again by the grader.
@@ -15,7 +16,21 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 CONFIG = json.loads(sys.argv[1])
-sys.path.insert(1, CONFIG["site"])  # numpy's directory: run with -S, nothing else is there
+sys.path.extend(CONFIG["site"])  # after the standard library; no .pth files (run with -S)
+GRADER = "mlgrade"   # the grader's own package: never importable here
+
+
+class NoGrader:
+    """A meta-path finder refusing the grader's package, whatever lies on sys.path."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.partition(".")[0] == GRADER:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, NoGrader)
 
 import numpy as np  # noqa: E402
 import wire  # noqa: E402
@@ -56,9 +71,18 @@ def load(workspace: str, module: str):
         return None, {"kind": "exit-import", "detail": repr(exc.code)}
     except MemoryError:
         return None, {"kind": "memory"}
+    except ModuleNotFoundError as exc:
+        return None, missing(exc, workspace)
     except BaseException as exc:  # noqa: BLE001 - report anything the import raised
         return None, {"kind": "import", "detail": describe(exc),
                       "traceback": student_frames(exc.__traceback__, workspace)}
+
+
+def missing(exc: ModuleNotFoundError, workspace: str) -> dict:
+    """An import that failed because the module is not there (or is the grader's)."""
+    name = str(exc.name or "?")[:100]
+    kind = "import-grader" if name.partition(".")[0] == GRADER else "import-missing"
+    return {"kind": kind, "detail": name, "traceback": student_frames(exc.__traceback__, workspace)}
 
 
 class Function:
@@ -113,6 +137,8 @@ def call(mod, request: dict, workspace: str) -> dict:
             return {"ok": False, "kind": "memory"}
         except SystemExit as exc:
             return {"ok": False, "kind": "exit", "detail": repr(exc.code)}
+        except ModuleNotFoundError as exc:
+            return {"ok": False, **missing(exc, workspace)}
         except BaseException as exc:  # noqa: BLE001 - any student exception is data
             return {"ok": False, "kind": "exception", "detail": describe(exc),
                     "traceback": student_frames(exc.__traceback__, workspace)}
@@ -132,7 +158,11 @@ def send(out, reply: dict) -> None:
     try:
         line = wire.dumps(reply)
     except Exception as exc:  # noqa: BLE001 - an object that breaks encoding
-        line = wire.dumps({"ok": False, "kind": "unsendable", "detail": describe(exc)})
+        line = wire.dumps({"ok": False, "kind": "unsendable", "id": reply.get("id"),
+                           "detail": describe(exc)})
+    if len(line) > wire.MAX_BYTES:
+        line = wire.dumps({"ok": False, "kind": "too-large", "id": reply.get("id"),
+                           "detail": f"{len(line) >> 20} MB > {wire.MAX_BYTES >> 20} MB"})
     out.write(line)
     out.flush()
 
@@ -146,9 +176,10 @@ def limit(spec: dict) -> None:
     caps = {resource.RLIMIT_CPU: (cpu, cpu + 1),
             resource.RLIMIT_AS: (spec["memory_mb"] << 20,) * 2,
             resource.RLIMIT_NOFILE: (spec["open_files"],) * 2,
-            resource.RLIMIT_NPROC: (spec["processes"],) * 2,
             resource.RLIMIT_FSIZE: (spec["file_mb"] << 20,) * 2,
             resource.RLIMIT_CORE: (0, 0)}
+    if spec.get("nproc", True):      # else the worker's pids cgroup counts its processes
+        caps[resource.RLIMIT_NPROC] = (spec["processes"],) * 2
     for which, value in caps.items():
         resource.setrlimit(which, value)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too large file fails to write, no kill

@@ -11,8 +11,9 @@ import math
 import numpy as np
 
 MAX_DEPTH = 16
-MAX_ITEMS = 1_000_000
-MAX_BYTES = 64 << 20
+MAX_ITEMS = 1_000_000     # JSON values in one message (commas are counted before parsing)
+MAX_CONTAINERS = 100_000  # lists and dicts in one message (brackets are counted)
+MAX_BYTES = 16 << 20      # one message; a numeric array of up to ~12 MB fits
 NUMERIC_KINDS = "biuf"
 
 
@@ -177,9 +178,17 @@ def dumps(message: dict) -> bytes:
 
 
 def loads(line: bytes) -> dict:
-    """Parse one line; raise WireError unless it is a dict of plain data."""
+    """Parse one line; raise WireError unless it is a dict of plain data.
+
+    The size, the number of values and of containers are bounded before parsing, so a
+    hostile line costs at most a few hundred ms and ~10 times MAX_BYTES of memory.
+    """
     if len(line) > MAX_BYTES:
-        raise WireError("message too large")
+        raise WireError(f"message larger than {MAX_BYTES >> 20} MB")
+    if line.count(b",") > MAX_ITEMS:
+        raise WireError(f"more than {MAX_ITEMS} values")
+    if line.count(b"[") + line.count(b"{") > MAX_CONTAINERS:
+        raise WireError(f"more than {MAX_CONTAINERS} nested lists or dicts")
     try:
         message = decode(json.loads(line))
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
