@@ -41,13 +41,13 @@ def grade_workspace(workspace: str, modules: list[str] | None = None, seed: int 
     from . import notebooks
 
     with notebooks.opened(workspace, list(modules or catalog.MODULES)) as (folder, problems):
-        report = grade_files(folder, modules, seed, limits, checks_dirs, isolation)
+        report = grade_files(folder, modules, seed, limits, checks_dirs, isolation, for_record)
     return notebooks.explain(report, workspace, problems)
 
 
 def grade_files(workspace: str, modules: list[str] | None = None, seed: int | None = None,
                 limits: Limits | None = None, checks_dirs: list[str] = (),
-                isolation: str = "auto") -> Report:
+                isolation: str = "auto", for_record: bool = False) -> Report:
     """`grade_workspace` for a folder of `<module>.py` files."""
     modules = list(modules or catalog.MODULES)
     seed = secrets.randbelow(2**31) if seed is None else seed
