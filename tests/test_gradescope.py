@@ -163,3 +163,28 @@ def test_export_errors_are_one_line(runner, tmp_path):
     assert cannot.exit_code == 3 and "cannot write" in cannot.stderr
     assert "Traceback" not in bad_id.output + cannot.output
     assert not list(tmp_path.iterdir())         # nothing half-written
+
+
+def test_nbgrader_notebooks_give_their_answer_cells_only(tmp_path):
+    from mlgrade.gradescope import stage
+
+    def cell(source, grade_id=None):
+        meta = {"nbgrader": {"grade_id": grade_id, "solution": True}} if grade_id else {}
+        return {"cell_type": "code", "id": grade_id or "t", "metadata": meta, "outputs": [],
+                "execution_count": None, "source": source}
+
+    answers = [cell("def mse(y_true, y_pred):\n    return 0.0\n", "ex02_mse-mse"),
+               cell("def mae(y_true, y_pred):\n    return 0.0\n", "ex02_mse-mae"),
+               cell("from mlgrade.notebook import check\ncheck('ex02_mse')\n")]
+    sub, ws, problems = tmp_path / "sub", tmp_path / "ws", {}
+    sub.mkdir()
+    ws.mkdir()
+    (sub / "ex02_mse.ipynb").write_text(json.dumps(
+        {"cells": answers, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    (sub / "ex03_chain_rule.ipynb").write_text(json.dumps(     # its answer cells missing
+        {"cells": answers[:1], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    found, missing = stage(str(sub), str(ws), ["ex02_mse", "ex03_chain_rule"], problems)
+    assert found == ["ex02_mse"] and missing == ["ex03_chain_rule"]
+    module = (ws / "ex02_mse.py").read_text()
+    assert "def mae" in module and "check(" not in module       # the test cell is left out
+    assert "ex03_chain_rule" in problems["ex03_chain_rule"]
