@@ -79,7 +79,10 @@ def init(directory):
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option("-e", "--exercise", "exercises", multiple=True, type=click.Choice(catalog.MODULES),
               help=t("cli.help.exercise"))
-@format_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "gradescope"]),
+              default="text", show_default=True, help=t("ci.help.format"))
+@click.option("--min-score", type=click.FloatRange(0, 100), metavar="PERCENT",
+              help=t("ci.help.min_score"))
 @click.option("--output", type=click.Path(dir_okay=False), help=t("cli.help.output"))
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help=t("cli.help.seed"))
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=Limits.timeout,
@@ -98,8 +101,8 @@ def init(directory):
 @click.option("--student", help=t("quiz.help.check_student"))
 @lang_option
 @click.pass_context
-def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation, checks_dirs,
-          color, verbose, quiet, show_inputs, student):
+def check(ctx, path, exercises, fmt, min_score, output, seed, timeout, memory_mb, isolation,
+          checks_dirs, color, verbose, quiet, show_inputs, student):
     path = path or ("exercises" if os.path.isdir("exercises") else ".")
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES) \
             and not notebooks.notebook_modules(path):
@@ -140,8 +143,15 @@ def check(ctx, path, exercises, fmt, output, seed, timeout, memory_mb, isolation
     result.exercises += [quiz_part] if quiz_part else []
     if fmt == "json":
         emit(report.render_json(result), output)
+    elif fmt in ("junit", "gradescope"):
+        from .cli_ci import render
+        emit(render(report.to_dict(result), fmt), output)
     else:
         emit(report.render_text(result, verbose, quiet), output)
+    if min_score is not None:
+        from .formats import reaches
+        ctx.exit(ExitCode.OK if reaches(report.to_dict(result), min_score)
+                 else ExitCode.CHECKS_FAILED)
     ctx.exit(ExitCode.OK if result.all_passed else ExitCode.CHECKS_FAILED)
 
 
@@ -241,6 +251,7 @@ def stubs_cmd(solutions, out, check_only):
 
 
 from .cli_batch import grade, merge  # noqa: E402 - the group is defined above
+from .cli_ci import ci_template, class_report, convert, export_gradescope  # noqa: E402
 from .cli_feedback import list_cmd  # noqa: E402 - a command of its own module
 
 cli.add_command(grade)
@@ -248,6 +259,10 @@ cli.add_command(merge)
 cli.add_command(list_cmd)
 cli.add_command(export)
 export.add_command(export_nbgrader)
+export.add_command(export_gradescope)
+cli.add_command(convert)
+cli.add_command(ci_template)
+cli.add_command(class_report)
 
 from .cli_quiz import quiz  # noqa: E402  (uses the options defined above)
 
