@@ -101,7 +101,9 @@ def test_without_a_cgroup_the_process_tree_is_measured(workspace, isolation, mon
     monkeypatch.setattr(cgroups, "parents", lambda: {})
     source = FIVE_CHILDREN.replace("600 << 20", "100 << 20").replace("0.5", "3")
     with pytest.raises(StudentError, match="memory limit of 256 MB exceeded"):
-        call_once(workspace, answer_after(source), isolation, Limits(timeout=8, memory_mb=256))
+        # processes: RLIMIT_NPROC counts every process of nobody on the machine (other graders')
+        call_once(workspace, answer_after(source), isolation,
+                  Limits(timeout=8, memory_mb=256, processes=20_000))
     limits = sandbox.describe(isolation, LIMITS, str(workspace()))
     assert limits["memory"].startswith("512 MB: fallback")
 
