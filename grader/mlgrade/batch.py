@@ -214,11 +214,12 @@ class Batch:
 
     def __init__(self, submissions: str, settings: Settings, output: str,
                  reports: str | None = None, jobs: int = 1, resume: bool = False,
-                 shard: tuple[int, int] = (1, 1)):
+                 shard: tuple[int, int] = (1, 1), assignment: str | None = None):
         self.submissions, self.settings = submissions, settings
+        self.assignment = assignment   # nbgrader: SUBMISSIONS/<student>/<assignment>/
         self.output, self.reports, self.jobs = output, reports, max(1, jobs)
         self.checks = checks_digest(settings)
-        everyone = students(submissions)
+        everyone = [s for s in students(submissions) if os.path.isdir(self.workspace(s))]
         k, n = shard
         self.students = [s for s in everyone if shard_of(s, n) == k - 1]
         self.rows: dict[str, dict] = {}
@@ -229,7 +230,7 @@ class Batch:
     # --- what each student's report is stamped with ----------------------------------
 
     def workspace(self, student: str) -> str:
-        return os.path.join(self.submissions, student)
+        return os.path.join(self.submissions, student, *filter(None, [self.assignment]))
 
     def stamp(self, student: str) -> dict:
         return {"student": student, "mlgrade_version": __version__,

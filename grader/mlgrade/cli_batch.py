@@ -66,11 +66,12 @@ def parse_shard(ctx, param, value) -> tuple[int, int]:
               show_default=True, help=t("batch.help.isolation"))
 @click.option("--checks", "checks_dirs", multiple=True, type=click.Path(exists=True),
               help=t("cli.help.checks"))
+@click.option("--assignment", help=t("nbgrader.help.grade_assignment"))
 @lang_option
 @click.pass_context
 def grade(ctx, submissions, output, reports, jobs, resume, seed, shard, exercises, timeout,
-          memory_mb, isolation, checks_dirs):
-    from . import batch, sandbox
+          memory_mb, isolation, checks_dirs, assignment):
+    from . import batch, notebooks, sandbox
 
     if resume and not reports:
         raise click.UsageError(t("batch.resume_needs_reports"))
@@ -78,11 +79,14 @@ def grade(ctx, submissions, output, reports, jobs, resume, seed, shard, exercise
         raise click.UsageError(t("batch.no_output_folder", path=output))
     if isolation == "sandbox" and not sandbox.sandbox_available():
         raise click.UsageError(t("batch.no_sandbox"))
+    if assignment and not exercises:   # COURSE/submitted: the exercises of COURSE/source/NAME
+        exercises = notebooks.course_modules(submissions, assignment)
     modules = tuple(m for m in catalog.MODULES if m in exercises) or catalog.MODULES
     settings = batch.Settings(modules, Limits(timeout=timeout, memory_mb=memory_mb),
                               tuple(checks_dirs), isolation, seed, i18n.current())
     try:
-        job = batch.Batch(submissions, settings, output, reports, jobs, resume, shard)
+        job = batch.Batch(submissions, settings, output, reports, jobs, resume, shard,
+                          assignment)
     except OSError as exc:
         raise InternalError(t("cli.internal_error", error=exc)) from None
     if not job.students:
