@@ -23,6 +23,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from . import __version__, catalog, gradebook
+from . import quiz as quiz_bank
 from .i18n import t
 from .sandbox import Limits
 
@@ -112,7 +113,8 @@ def checks_digest(settings: Settings) -> str:
     """sha256 of what the checks are: the catalog's files, the instructor's, the limits."""
     h = hashlib.sha256(json.dumps([list(settings.modules), asdict(settings.limits),
                                    settings.isolation]).encode())
-    for folder in [os.path.dirname(catalog.__file__), *settings.checks_dirs]:
+    for folder in [os.path.dirname(catalog.__file__), os.path.dirname(quiz_bank.__file__),
+                   *settings.checks_dirs]:
         h.update(tree_digest(folder).encode())
     return h.hexdigest()
 
