@@ -345,9 +345,14 @@ def test_grade_includes_the_quiz_of_a_workspace_with_answers(tmp_path, runner):
     for student in ("alice", "bob"):
         (subs / student / "answers.toml").write_text(key.stdout)
     done = mlgrade("grade", "subs", "--output", "grades.csv", "--reports", "reports",
-                   "--jobs", "2", "--isolation", ISOLATION, cwd=tmp_path)
+                   "--jobs", "2", "--isolation", ISOLATION, "--report-format", "gradescope",
+                   "--report-format", "junit", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     rows = {r["student"]: r for r in read_csv(tmp_path / "grades.csv")}
+    for student in ("alice", "bob"):        # the CI formats beside each JSON report
+        results = json.loads((tmp_path / "reports/gradescope" / f"{student}.json").read_text())
+        assert results["score"] == float(rows[student]["score"])
+        assert (tmp_path / "reports/junit" / f"{student}.xml").read_text().startswith("<?xml")
     quiz = {}
     for student in ("alice", "bob"):
         report = json.loads((tmp_path / "reports" / f"{student}.json").read_text())

@@ -216,9 +216,11 @@ class Batch:
 
     def __init__(self, submissions: str, settings: Settings, output: str,
                  reports: str | None = None, jobs: int = 1, resume: bool = False,
-                 shard: tuple[int, int] = (1, 1), assignment: str | None = None):
+                 shard: tuple[int, int] = (1, 1), assignment: str | None = None,
+                 report_formats: tuple[str, ...] = ()):
         self.submissions, self.settings = submissions, settings
         self.assignment = assignment   # nbgrader: SUBMISSIONS/<student>/<assignment>/
+        self.report_formats = report_formats   # junit, gradescope: beside the JSON reports
         self.output, self.reports, self.jobs = output, reports, max(1, jobs)
         self.checks = checks_digest(settings)
         everyone = [s for s in students(submissions) if os.path.isdir(self.workspace(s))]
@@ -268,6 +270,9 @@ class Batch:
             data = {**data, **outcome.stamp,
                     "workspace": self.workspace(outcome.student)}
             gradebook.write_atomic(self.report_path(outcome.student), dumps(data) + "\n")
+            if outcome.graded and self.report_formats:
+                from . import formats
+                formats.write_beside(self.reports, outcome.student, data, self.report_formats)
         self.rows[outcome.student] = gradebook.row(outcome.student, outcome.report,
                                                    outcome.error)
         self.write_gradebook()
