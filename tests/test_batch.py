@@ -333,3 +333,33 @@ def test_list_and_errata_read_the_catalog_but_never_import_pytest(args):
                           env={**os.environ, "MLGRADE_LANG": "en"})
     loaded = done.stderr.split("LOADED", 1)[1]
     assert "pytest" not in loaded and "runner" not in loaded and "plugin" not in loaded, loaded
+
+
+def test_grade_includes_the_quiz_of_a_workspace_with_answers(tmp_path, runner):
+    """Graded on every exercise, a workspace's answers.toml is graded as the quiz, under the
+    student id of the folder: alice's own key scores full, the same key in bob's folder
+    does not (his randomized numbers differ), and each equals a single `mlgrade check`."""
+    subs = make_class(tmp_path, alice={}, bob={})
+    key = runner.invoke(cli, ["quiz", "key", "--student", "alice"])
+    assert key.exit_code == 0, key.output
+    for student in ("alice", "bob"):
+        (subs / student / "answers.toml").write_text(key.stdout)
+    done = mlgrade("grade", "subs", "--output", "grades.csv", "--reports", "reports",
+                   "--jobs", "2", "--isolation", ISOLATION, "--report-format", "gradescope",
+                   "--report-format", "junit", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = {r["student"]: r for r in read_csv(tmp_path / "grades.csv")}
+    for student in ("alice", "bob"):        # the CI formats beside each JSON report
+        results = json.loads((tmp_path / "reports/gradescope" / f"{student}.json").read_text())
+        assert results["score"] == float(rows[student]["score"])
+        assert (tmp_path / "reports/junit" / f"{student}.xml").read_text().startswith("<?xml")
+    quiz = {}
+    for student in ("alice", "bob"):
+        report = json.loads((tmp_path / "reports" / f"{student}.json").read_text())
+        quiz[student] = next(e for e in report["exercises"] if e["id"] == "quiz")
+        assert rows[student]["quiz"] == f"{quiz[student]['score']:g}"
+        single = runner.invoke(cli, ["check", str(subs / student), "--seed", str(report["seed"]),
+                                     "--format", "json", "--isolation", ISOLATION])
+        assert json.loads(single.stdout)["score"] == report["score"], student
+    assert quiz["alice"]["score"] == quiz["alice"]["max_score"]
+    assert 0 < quiz["bob"]["score"] < quiz["bob"]["max_score"]

@@ -360,3 +360,36 @@ def test_a_submission_is_graded_on_its_assignments_exercises(runner, tmp_path):
     shutil.copy(course / "source" / ASSIGNMENT / "ex06_relu.ipynb", folder)
     score, max_score, exercises = mlgrade_score(runner, folder)
     assert list(exercises) == ["ex06_relu"] and score == max_score == catalog_points("ex06_relu")
+
+
+def test_grade_assignment_grades_a_submitted_tree_like_check(runner, tmp_path):
+    """`mlgrade grade submitted --assignment NAME`: one student per folder, the exercises of
+    source/NAME; a broken notebook loses its exercise only; scores equal `mlgrade check`."""
+    course = tmp_path / "course"
+    export(runner, course, "ex01_forward", "ex06_relu")
+    source = course / "source" / ASSIGNMENT
+    for student in ("alice", "bob"):
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        for nb in source.glob("*.ipynb"):
+            shutil.copy(nb, folder)
+    (course / "submitted" / "bob" / ASSIGNMENT / "ex01_forward.ipynb").write_text("{")
+    (course / "submitted" / "carol").mkdir()                    # nothing for this assignment
+    gradebook = tmp_path / "grades.csv"
+    done = subprocess.run([sys.executable, "-m", "mlgrade", "grade", str(course / "submitted"),
+                           "--assignment", ASSIGNMENT, "--output", str(gradebook),
+                           "--reports", str(tmp_path / "reports"), "--jobs", "2"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    with open(gradebook, newline="") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    full = catalog_points("ex01_forward") + catalog_points("ex06_relu")
+    assert set(rows) == {"alice", "bob"}
+    assert float(rows["alice"]["score"]) == float(rows["alice"]["max_score"]) == full
+    assert float(rows["bob"]["score"]) == catalog_points("ex06_relu")
+    for student in ("alice", "bob"):
+        report = json.loads((tmp_path / "reports" / f"{student}.json").read_text())
+        folder = course / "submitted" / student / ASSIGNMENT
+        single = runner.invoke(cli, ["check", str(folder), "--format", "json",
+                                     "--seed", str(report["seed"])])
+        assert json.loads(single.stdout)["score"] == report["score"]

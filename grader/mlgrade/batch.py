@@ -23,6 +23,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from . import __version__, catalog, gradebook
+from . import quiz as quiz_bank
 from .i18n import t
 from .sandbox import Limits
 
@@ -112,7 +113,8 @@ def checks_digest(settings: Settings) -> str:
     """sha256 of what the checks are: the catalog's files, the instructor's, the limits."""
     h = hashlib.sha256(json.dumps([list(settings.modules), asdict(settings.limits),
                                    settings.isolation]).encode())
-    for folder in [os.path.dirname(catalog.__file__), *settings.checks_dirs]:
+    for folder in [os.path.dirname(catalog.__file__), os.path.dirname(quiz_bank.__file__),
+                   *settings.checks_dirs]:
         h.update(tree_digest(folder).encode())
     return h.hexdigest()
 
@@ -214,11 +216,14 @@ class Batch:
 
     def __init__(self, submissions: str, settings: Settings, output: str,
                  reports: str | None = None, jobs: int = 1, resume: bool = False,
-                 shard: tuple[int, int] = (1, 1)):
+                 shard: tuple[int, int] = (1, 1), assignment: str | None = None,
+                 report_formats: tuple[str, ...] = ()):
         self.submissions, self.settings = submissions, settings
+        self.assignment = assignment   # nbgrader: SUBMISSIONS/<student>/<assignment>/
+        self.report_formats = report_formats   # junit, gradescope: beside the JSON reports
         self.output, self.reports, self.jobs = output, reports, max(1, jobs)
         self.checks = checks_digest(settings)
-        everyone = students(submissions)
+        everyone = [s for s in students(submissions) if os.path.isdir(self.workspace(s))]
         k, n = shard
         self.students = [s for s in everyone if shard_of(s, n) == k - 1]
         self.rows: dict[str, dict] = {}
@@ -229,7 +234,7 @@ class Batch:
     # --- what each student's report is stamped with ----------------------------------
 
     def workspace(self, student: str) -> str:
-        return os.path.join(self.submissions, student)
+        return os.path.join(self.submissions, student, *filter(None, [self.assignment]))
 
     def stamp(self, student: str) -> dict:
         return {"student": student, "mlgrade_version": __version__,
@@ -265,6 +270,9 @@ class Batch:
             data = {**data, **outcome.stamp,
                     "workspace": self.workspace(outcome.student)}
             gradebook.write_atomic(self.report_path(outcome.student), dumps(data) + "\n")
+            if outcome.graded and self.report_formats:
+                from . import formats
+                formats.write_beside(self.reports, outcome.student, data, self.report_formats)
         self.rows[outcome.student] = gradebook.row(outcome.student, outcome.report,
                                                    outcome.error)
         self.write_gradebook()

@@ -66,23 +66,31 @@ def parse_shard(ctx, param, value) -> tuple[int, int]:
               show_default=True, help=t("batch.help.isolation"))
 @click.option("--checks", "checks_dirs", multiple=True, type=click.Path(exists=True),
               help=t("cli.help.checks"))
+@click.option("--assignment", help=t("nbgrader.help.grade_assignment"))
+@click.option("--report-format", "report_formats", multiple=True,
+              type=click.Choice(["junit", "gradescope"]), help=t("ci.help.report_format"))
 @lang_option
 @click.pass_context
 def grade(ctx, submissions, output, reports, jobs, resume, seed, shard, exercises, timeout,
-          memory_mb, isolation, checks_dirs):
-    from . import batch, sandbox
+          memory_mb, isolation, checks_dirs, assignment, report_formats):
+    from . import batch, notebooks, sandbox
 
     if resume and not reports:
         raise click.UsageError(t("batch.resume_needs_reports"))
+    if report_formats and not reports:
+        raise click.UsageError(t("ci.report_format_needs_reports"))
     if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
         raise click.UsageError(t("batch.no_output_folder", path=output))
     if isolation == "sandbox" and not sandbox.sandbox_available():
         raise click.UsageError(t("batch.no_sandbox"))
+    if assignment and not exercises:   # COURSE/submitted: the exercises of COURSE/source/NAME
+        exercises = notebooks.course_modules(submissions, assignment)
     modules = tuple(m for m in catalog.MODULES if m in exercises) or catalog.MODULES
     settings = batch.Settings(modules, Limits(timeout=timeout, memory_mb=memory_mb),
                               tuple(checks_dirs), isolation, seed, i18n.current())
     try:
-        job = batch.Batch(submissions, settings, output, reports, jobs, resume, shard)
+        job = batch.Batch(submissions, settings, output, reports, jobs, resume, shard,
+                          assignment, report_formats)
     except OSError as exc:
         raise InternalError(t("cli.internal_error", error=exc)) from None
     if not job.students:

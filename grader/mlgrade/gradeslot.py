@@ -41,6 +41,7 @@ def serve() -> None:
     probe = threading.Thread(target=sandbox.sandbox_available, daemon=True)
     probe.start()        # the sandbox probe runs while pytest and the checks import
     from . import catalog, i18n, report, runner
+    from .quiz.grading import for_workspace
 
     i18n.use(config["lang"])
     limits = sandbox.Limits(**config["limits"])
@@ -53,6 +54,9 @@ def serve() -> None:
         try:
             result = runner.grade_workspace(task["workspace"], config["modules"], task["seed"],
                                             limits, config["checks_dirs"], config["isolation"])
+            if set(config["modules"]) == set(catalog.MODULES):   # as `mlgrade check` does
+                quiz_part = for_workspace(task["workspace"], task["student"])
+                result.exercises += [quiz_part] if quiz_part else []
             reply["report"] = {**report.to_dict(result), "student": task["student"]}
         except (runner.ChecksError, runner.IsolationError) as exc:
             reply.update(error=str(exc), usage=True)
