@@ -10,26 +10,13 @@ import time
 import click
 
 from . import catalog, i18n
+from .cli import MlgradeError as InternalError
+from .cli import lang_option
 from .i18n import t
 from .outcomes import ExitCode
 from .sandbox import Limits
 
 INTERRUPTED = 130
-
-
-class InternalError(click.ClickException):
-    """A failure of mlgrade itself (e.g. the gradebook cannot be written): exit 3."""
-
-    exit_code = ExitCode.INTERNAL_ERROR
-
-
-def set_lang(ctx, param, value):
-    i18n.use(value or i18n.detect())
-
-
-def lang_option(f):
-    return click.option("--lang", type=click.Choice(i18n.LANGUAGES), callback=set_lang,
-                        expose_value=False, is_eager=True, help=t("cli.help.lang"))(f)
 
 
 def parse_shard(ctx, param, value) -> tuple[int, int]:
