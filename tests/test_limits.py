@@ -369,3 +369,17 @@ def test_as_root_process_workers_run_unprivileged_or_say_so(workspace):
         assert "root" in report.limits["user"] and "root" in report.unprotected
     else:
         assert report.limits["user"].startswith(f"uid {user}")
+
+
+@pytest.mark.parametrize("fmt, for_record", [("junit", True), ("gradescope", True),
+                                             ("json", False), ("text", False)])
+def test_the_ci_formats_of_check_are_graded_for_record(workspace, runner, monkeypatch, fmt,
+                                                        for_record):
+    """`check --format junit|gradescope` is a grade of record: without the sandbox, "auto"
+    is a usage error naming why; the formats for people still fall back (and say so)."""
+    monkeypatch.setattr(sandbox, "sandbox_available", lambda: False)
+    result = runner.invoke(cli, ["check", str(workspace()), "-e", "ex01_forward", "--format", fmt])
+    if for_record:
+        assert result.exit_code == 2 and "grading for record" in result.stderr
+    else:
+        assert result.exit_code == 0, result.output
