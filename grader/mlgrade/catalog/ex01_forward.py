@@ -5,10 +5,20 @@ from mlgrade.numeric import assert_matches
 from mlgrade.probes import leaves_inputs_unchanged
 from mlgrade.spec import Case, Exercise, check
 
+FORWARD = ([0.5, -0.3], [1.0, 1.0], 0.2)         # document 000's house-price example
+AFTER_ONE_UPDATE = ([1.02, 0.22], [1.0, 1.0], 0.72)
+
+
+def without_bias(w, x, b) -> float:
+    """What the `forgot-bias` mistake returns: w·x."""
+    return float(np.dot(w, x))
+
+
 EXERCISE = Exercise("ex01_forward", functions=("predict",), cases=[
-    Case("doc000_forward", "predict", ([0.5, -0.3], [1.0, 1.0], 0.2), 0.4, "000", printed=0.4),
-    Case("doc000_after_one_update", "predict", ([1.02, 0.22], [1.0, 1.0], 0.72), 1.96, "000",
-         printed=1.96),
+    Case("doc000_forward", "predict", FORWARD, 0.4, "000", printed=0.4,
+         mistakes={"forgot-bias": without_bias(*FORWARD)}),
+    Case("doc000_after_one_update", "predict", AFTER_ONE_UPDATE, 1.96, "000", printed=1.96,
+         mistakes={"forgot-bias": without_bias(*AFTER_ONE_UPDATE)}),
 ])
 
 
