@@ -242,3 +242,10 @@ def test_exception_in_student_code_is_an_error_naming_it(workspace):
     assert {c.function for c in bad["ex06_relu"]} == {"relu"}
     for c in bad["ex06_relu"]:
         assert c.status is Status.ERROR and "ValueError: my bug" in c.message
+
+
+def test_a_forgotten_bias_is_named_on_the_documents_example_too(workspace):
+    module, source = MUTANTS["forgot-bias"]
+    report = grade(workspace(**{module: source}), modules=[module])
+    fixed = [c for c in report.exercises[0].checks if c.kind == "fixed"]
+    assert fixed and all(c.diagnosis and c.diagnosis["id"] == "forgot-bias" for c in fixed)
