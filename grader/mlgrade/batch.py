@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from . import __version__, catalog, gradebook
 from . import quiz as quiz_bank
 from .i18n import t
+from .output import write_atomic
 from .sandbox import Limits
 
 SEED_RANGE = 2**31
@@ -269,7 +270,7 @@ class Batch:
             data = outcome.report if outcome.graded else {"error": outcome.error}
             data = {**data, **outcome.stamp,
                     "workspace": self.workspace(outcome.student)}
-            gradebook.write_atomic(self.report_path(outcome.student), dumps(data) + "\n")
+            write_atomic(self.report_path(outcome.student), dumps(data) + "\n")
             if outcome.graded and self.report_formats:
                 from . import formats
                 formats.write_beside(self.reports, outcome.student, data, self.report_formats)
@@ -279,7 +280,7 @@ class Batch:
 
     def write_gradebook(self) -> None:
         text = gradebook.render(list(self.settings.modules), list(self.rows.values()))
-        gradebook.write_atomic(self.output, text)
+        write_atomic(self.output, text)
 
     # --- grading ----------------------------------------------------------------------
 

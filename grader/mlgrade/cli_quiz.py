@@ -7,6 +7,7 @@ import importlib.util
 
 from .cli import SETTINGS, emit, lang_option
 from .i18n import t
+from .output import write_atomic
 from .outcomes import ExitCode
 
 # the CI formats where the package has them (mlgrade.cli_ci renders a report's dict)
@@ -89,7 +90,7 @@ def key(student, output):
 
     text = answers.key(student.strip())
     if output:
-        answers.write_atomically(output, text)
+        write_atomic(output, text)
         click.echo(t("quiz.key_written", student=student, path=output), err=True)
     else:
         click.echo(text, nl=False)

@@ -11,10 +11,10 @@ them later (`mlgrade convert`) and the formats cannot disagree with it:
 """
 import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 
 from . import i18n
+from .output import write_atomic
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else a student's
 # code prints (NUL, escape sequences) is replaced, or the report would not parse.
@@ -188,9 +188,6 @@ def write_beside(folder: str, student: str, data: dict, fmts) -> list[str]:
     for fmt in fmts:
         path = os.path.join(folder, fmt, student + EXTENSIONS[fmt])
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, partial = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".mlgrade-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(render(data, fmt) + "\n")
-        os.replace(partial, path)
+        write_atomic(path, render(data, fmt) + "\n")
         written.append(path)
     return written

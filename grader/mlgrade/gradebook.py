@@ -5,39 +5,15 @@ Columns: `student, score, max_score`, one column per exercise (its score), then 
 """
 import csv
 import io
-import os
-import tempfile
 
 from .i18n import t
 
 FIXED = ["student", "score", "max_score"]
-UMASK = os.umask(0o022)
-os.umask(UMASK)
 LAST = "error"
 
 
 class GradebookError(ValueError):
     """A gradebook that cannot be read or joined (a usage error)."""
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write `text` to `path` so that a reader sees the old file or the new one, never half."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".mlgrade-")
-    try:
-        # a lone surrogate (a non-UTF-8 file name, say) is written as its escape, \udcff
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~UMASK)     # as open() would make it, not mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def num(x) -> str:

@@ -5,6 +5,7 @@ import os
 from . import gradebook
 from .gradebook import GradebookError as MergeError
 from .i18n import t
+from .output import write_atomic
 
 SAME_BATCH = ("mlgrade_version", "batch_seed", "checks_digest")
 
@@ -30,11 +31,11 @@ def merge(shards: list[str], output: str, reports: str | None) -> tuple[int, int
                 for s, (_, r, _) in found.items()]
         first = next((r for _, r, _ in found.values() if "error" not in r), {"exercises": []})
         text = gradebook.render([e["id"] for e in first["exercises"]], rows)
-    gradebook.write_atomic(output, text)
+    write_atomic(output, text)
     if reports:
         os.makedirs(reports, exist_ok=True)
         for student, (_, _, raw) in found.items():
-            gradebook.write_atomic(os.path.join(reports, f"{student}.json"), raw)
+            write_atomic(os.path.join(reports, f"{student}.json"), raw)
     return len(rows), len(found)
 
 

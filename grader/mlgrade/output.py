@@ -38,26 +38,36 @@ def umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def write_file(path: str, text: str) -> None:
-    """Write `text` (colours removed) to `path` atomically; no temporary file is left."""
-    data = (click.unstyle(text) + "\n").encode("utf-8", "backslashreplace")
+def write_atomic(path: str, text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the new one, never half.
+
+    The file gets the umask's permissions (as open() gives, not mkstemp's 0600); a lone
+    surrogate (a non-UTF-8 file name, say) is written as its escape, \\udcff; no
+    temporary file is left, whatever happens.
+    """
     folder = os.path.dirname(os.path.abspath(path))
-    tmp = None
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".mlgrade-")
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".mlgrade-")
-        with os.fdopen(fd, "wb") as f:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
             os.fchmod(f.fileno(), umask_mode())
-            f.write(data)
         os.replace(tmp, path)
-        tmp = None
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_file(path: str, text: str) -> None:
+    """Write a report (colours removed) to `path` atomically; OutputError says why not."""
+    try:
+        write_atomic(path, click.unstyle(text) + "\n")
     except (OSError, ValueError) as exc:
         raise OutputError(reason(exc)) from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def write_stdout(text: str) -> None:

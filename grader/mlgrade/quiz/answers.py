@@ -7,12 +7,11 @@ comments, so the file doubles as the list of question ids.
 """
 import json
 import numbers
-import os
-import tempfile
 import tomllib
 
 from .. import i18n
 from ..i18n import t
+from ..output import write_atomic
 from .bank import QUESTIONS, BY_ID
 from .model import Choice, Numeric
 
@@ -184,19 +183,6 @@ def key(student: str) -> str:
 
 def save(path: str, answers: dict, student: str | None) -> None:
     """Write the file atomically: the old file stays whole until the new one replaces it."""
-    write_atomically(path, dumps(answers, student))
+    write_atomic(path, dumps(answers, student))
 
 
-def write_atomically(path: str, text: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".answers-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
