@@ -70,15 +70,8 @@ def grade(ctx, path, student, fmt, output):
         from .cli_ci import render as render_ci
         emit(render_ci(render.to_dict(result), fmt), output)
     else:
-        emit(without_replay(render.render_text(result), result), output)
+        emit(render.render_text(result, replay=""), output)  # no `mlgrade check` to replay
     ctx.exit(ExitCode.OK if result.all_passed else ExitCode.CHECKS_FAILED)
-
-
-def without_replay(text: str, result) -> str:
-    """The text report minus its `mlgrade check --seed` line, which does not apply here."""
-    prefix = t("report.replay", workspace="\0", seed="\0").split("\0")[0]
-    return "\n".join(line for line in text.splitlines()
-                     if not click.unstyle(line).startswith(prefix))
 
 
 @quiz.command("key", help=t("quiz.help.key"))

@@ -42,11 +42,6 @@ class CheckFailed(AssertionError):
         return self.lines
 
 
-def _replay_prefix() -> str:
-    """The start of the report's replay line ("Replay these exact checks with: …")."""
-    return t("report.replay", workspace="\0", seed=0).split("\0")[0]
-
-
 def check(exercise: str, namespace: dict | None = None, *, seed: int | None = None,
           timeout: float | None = None, lang: str | None = None):
     """Grade `exercise` with the functions of `namespace` (default: the caller's globals)
@@ -58,10 +53,9 @@ def check(exercise: str, namespace: dict | None = None, *, seed: int | None = No
 
     namespace = _caller_globals() if namespace is None else namespace
     result = grade(exercise, namespace, seed, timeout, lang)
-    lines = _for_notebook(render.render_text(result).splitlines())
-    if not result.all_passed:     # the replay line is for the command line: here, check()
-        lines = [t("nbgrader.replay", module=exercise, seed=result.seed)
-                 if line.startswith(_replay_prefix()) else line for line in lines]
+    # the replay line of the command line becomes a call of check() here
+    replay = t("nbgrader.replay", module=exercise, seed=result.seed)
+    lines = _for_notebook(render.render_text(result, replay=replay).splitlines())
     print("\n".join(lines))
 
 

@@ -104,9 +104,13 @@ def shell_path(path: str) -> str:
     return escape(shlex.quote(path))
 
 
-def render_text(report: Report, verbose: bool = False, quiet: bool = False) -> str:
+def render_text(report: Report, verbose: bool = False, quiet: bool = False,
+                replay: str | None = None) -> str:
     """One line per exercise, then its failures: each failing check with its reason,
-    one line per function not attempted yet.  `quiet`: the first failure only."""
+    one line per function not attempted yet.  `quiet`: the first failure only.
+
+    `replay`: the line that replays a failing run, when it is not `mlgrade check …`
+    (a notebook's `check(…)`; "" for none, e.g. a quiz)."""
     lines = []
     width = max((len(e.id) for e in report.exercises), default=10)
     for e in report.exercises:
@@ -122,11 +126,13 @@ def render_text(report: Report, verbose: bool = False, quiet: bool = False) -> s
     lines.append("")
     lines.append(t("report.total", score=_num(report.score), max_score=_num(report.max_score),
                    seed=report.seed))
-    if not report.all_passed:
+    if not report.all_passed and replay is None:
         graded = [e.id for e in report.exercises if e.id in catalog.MODULES]
         only = "" if set(graded) >= set(catalog.MODULES) else "".join(f" -e {m}" for m in graded)
         lines.append(t("report.replay", workspace=shell_path(report.workspace) + only,
                        seed=report.seed))
+    elif not report.all_passed and replay:
+        lines.append(replay)
     if report.unprotected:
         lines.append(t("sealsandbox.isolation_line", isolation=report.isolation,
                        gaps=report.unprotected))
