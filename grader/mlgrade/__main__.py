@@ -2,11 +2,17 @@
 
 `python -m` puts the current directory first on `sys.path`; a workspace's `tempfile.py`
 or `tomllib.py` would then run in the grading process.  It comes off before anything
-else is imported.
+else is imported.  A command that grades starts its warm sandbox next (zygote.py).
 """
+import sys
+
 from mlgrade.closed import drop_current_directory
 
 drop_current_directory()
+
+from mlgrade.zygote import start_for_command  # noqa: E402
+
+start_for_command(sys.argv[1:])   # the warm sandbox starts while the grader imports
 
 from mlgrade.cli import main  # noqa: E402
 

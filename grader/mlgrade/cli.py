@@ -5,7 +5,6 @@ locale (click renders help before any --lang option is read).
 """
 import os
 import sys
-import threading
 
 import click
 
@@ -107,13 +106,13 @@ def check(ctx, path, exercises, fmt, min_score, output, seed, timeout, memory_mb
     if not any(os.path.exists(os.path.join(path, m + ".py")) for m in catalog.MODULES) \
             and not notebooks.notebook_modules(path):
         raise click.UsageError(t("cli.no_exercises", path=report.escape(path)))
-    probe = warm_up(path, isolation)
+    warm_up(path, isolation)
     exercises = exercises or notebooks.assignment_modules(path)   # an nbgrader submission
     ctx.color = False if color is None and os.environ.get("NO_COLOR") else color
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
-    from . import runner     # pytest: imported only by the commands that grade
+    from . import runner, zygote     # pytest: imported only by the commands that grade
 
-    probe.join()
+    zygote.wait_started()
 
     if output:
         try:
@@ -156,16 +155,13 @@ def check(ctx, path, exercises, fmt, min_score, output, seed, timeout, memory_mb
     ctx.exit(ExitCode.OK if result.all_passed else ExitCode.CHECKS_FAILED)
 
 
-def warm_up(workspace: str, isolation: str) -> threading.Thread:
-    """Probe the sandbox and start the warm workers while the grading modules import."""
-    from . import sandbox, zygote
+def warm_up(workspace: str, isolation: str) -> None:
+    """Start the warm sandbox (which also answers the sandbox probe) while the grading
+    modules import, unless `python -m mlgrade` started one already (zygote.py)."""
+    from . import zygote
 
-    if isolation != "process":
+    if isolation != "process" and not zygote.starting():
         zygote.start_early(workspace)
-    thread = threading.Thread(target=sandbox.sandbox_available if isolation != "process"
-                              else lambda: None, daemon=True)
-    thread.start()
-    return thread
 
 
 @cli.command(help=t("cli.help.hint"))

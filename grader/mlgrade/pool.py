@@ -325,7 +325,7 @@ class Pool:
         self.recent: list[str] = []     # modules by latest use, the latest last
         self.frontier = -1              # the furthest module in order used so far
         # a warm sandbox forks each worker in ms: none is started ahead (see zygote.py)
-        self.warm = zygote.for_workspace(workspace) if zygote.enabled(isolation) else None
+        self.warm = zygote.for_workspace(workspace, limits) if zygote.enabled(isolation) else None
         self.prefetch = 0 if self.warm else PREFETCH
         for ex in self.exercises.values():
             ex.warm = self.warm
@@ -354,4 +354,4 @@ class Pool:
         for ex in self.exercises.values():
             ex.close()
         if self.warm:
-            self.warm.close()
+            zygote.release(self.warm)

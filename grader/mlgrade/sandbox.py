@@ -27,15 +27,14 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import asdict, dataclass
-
-import numpy
+from importlib.util import find_spec
 
 from . import cgroups
 from .i18n import t
 
 WORKER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker")
 PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
-SITE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(numpy.__file__)))
+SITE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(find_spec("numpy").origin)))
 TOKEN_VAR = "MLGRADE_WORKER"
 NOBODY = 65534
 HAVE_PROC = os.path.isdir("/proc/self")
@@ -90,17 +89,22 @@ def _runtime() -> list[str]:
 
 
 def worker_user(workspace: str, isolation: str = "process") -> int | None:
-    """The uid to start a worker (or its bwrap) as: nobody when the grader is root and nobody
-    can read the runtime and the workspace, if need be through `views` (and the probe of that
-    isolation works as nobody); else None: the grader's own user (in the sandbox, the worker's
-    uid 65534 inside the namespace is then that user outside it)."""
-    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
-        return None
-    if not all(readable_tree(d, NOBODY, deep=False) for d in _runtime()):
-        return None
-    if not readable_tree(workspace, NOBODY):
+    """The uid to start a worker (or its bwrap) as: nobody when `nobody_may_run` and the probe
+    of that isolation works as nobody; else None: the grader's own user (in the sandbox, the
+    worker's uid 65534 inside the namespace is then that user outside it)."""
+    if not nobody_may_run(workspace):
         return None
     return NOBODY if _works_as_nobody(isolation) else None
+
+
+def nobody_may_run(workspace: str) -> bool:
+    """Whether the grader is root (on Linux) and nobody can read the runtime and the workspace,
+    if need be through `views`."""
+    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+        return False
+    if not all(readable_tree(d, NOBODY, deep=False) for d in _runtime()):
+        return False
+    return readable_tree(workspace, NOBODY)
 
 
 def views(workspace: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -173,17 +177,31 @@ def readable_tree(folder: str, uid: int, deep: bool = True, most: int = 5000) ->
     return True
 
 
-@functools.cache
+_known: dict[tuple[str, int | None], bool] = {}   # (isolation, uid): whether it starts
+
+
 def sandbox_available() -> bool:
     """Whether bwrap can start this Python with numpy in the sandbox the workers use."""
     if not shutil.which("bwrap") or not sys.platform.startswith("linux"):
         return False
-    return _probe("sandbox", None) or (os.geteuid() == 0 and _works_as_nobody("sandbox"))
+    if _known.get(("sandbox", None)) or _known.get(("sandbox", NOBODY)):
+        return True
+    return _probed("sandbox", None) or (os.geteuid() == 0 and _works_as_nobody("sandbox"))
 
 
-@functools.cache
 def _works_as_nobody(isolation: str) -> bool:
-    return _probe(isolation, NOBODY)
+    return _probed(isolation, NOBODY)
+
+
+def _probed(isolation: str, uid: int | None) -> bool:
+    if (isolation, uid) not in _known:
+        _known[isolation, uid] = _probe(isolation, uid)
+    return _known[isolation, uid]
+
+
+def confirm(uid: int | None) -> None:
+    """A sandbox started as `uid` (None: as we are) just imported numpy: no probe needed."""
+    _known["sandbox", uid] = True
 
 
 def _probe(isolation: str, uid: int | None) -> bool:
@@ -354,10 +372,19 @@ def make_cgroup(limits: Limits) -> "cgroups.WorkerCgroup | None":
 
 
 class Process:
-    """A running worker: the process we started, and how to stop all it started."""
+    """A running worker (or warm sandbox): the process we started, and how to stop all it
+    started.
+
+    Args:
+        entry: the script of worker/ to run: main.py (a worker serving `module`) or
+            zygote.py (the warm sandbox forking workers, see zygote.py).
+        config: more of the script's configuration (zygote.py: its socket's fd).
+        uid: the user to start as (see `worker_user`); "auto": `worker_user`'s choice.
+    """
 
     def __init__(self, isolation: str, workspace: str, module: str, limits: Limits,
-                 fds: tuple[int, int], stdout: int):
+                 fds: tuple[int, ...], stdout: int, entry: str = "main.py",
+                 config: dict | None = None, uid: int | None | str = "auto"):
         self.isolation = isolation
         self.limits = limits
         self.token = os.urandom(8).hex()
@@ -365,21 +392,21 @@ class Process:
         self.child_pid: int | None = None
         python = os.path.realpath(sys.executable)
         config = {"module": module, "fds": list(fds), "limits": asdict(limits),
-                  "site": list(site_dirs())}
+                  "site": list(site_dirs()), **(config or {})}
         if isolation == "sandbox":
             info_r, info_w = os.pipe()
-            uid = worker_user(workspace, "sandbox")
+            self.uid = uid = worker_user(workspace, "sandbox") if uid == "auto" else uid
             config.update(workspace="/workspace")
             argv = bwrap_prefix(workspace, info_w, uid) + [python, "-I", "-S", "-B", "-u",
-                                                           "/opt/mlgrade/worker/main.py"]
+                                                           f"/opt/mlgrade/worker/{entry}"]
             cwd, home, pass_fds = "/", "/scratch", (*fds, info_w)
         else:
-            uid = worker_user(workspace, isolation)
+            self.uid = uid = worker_user(workspace, isolation) if uid == "auto" else uid
             self.scratch = tempfile.TemporaryDirectory(prefix="mlgrade-scratch-")
             if uid is not None:
                 os.chown(self.scratch.name, uid, uid)
             config.update(workspace=workspace)
-            argv = [python, "-I", "-S", "-B", "-u", os.path.join(WORKER_DIR, "main.py")]
+            argv = [python, "-I", "-S", "-B", "-u", os.path.join(WORKER_DIR, entry)]
             cwd, home, pass_fds = self.scratch.name, self.scratch.name, fds
             subreaper()
         self.cgroup = make_cgroup(limits)

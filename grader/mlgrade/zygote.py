@@ -1,16 +1,26 @@
-"""Warm workers: one sandbox per student whose zygote forks a worker per exercise.
+"""Warm workers: a sandbox whose zygote forks one worker per exercise.
 
 Starting a worker the plain way (`sandbox.Process`) costs a sandbox, a Python and a numpy
-import (about 70 ms of CPU on a quiet machine, 13 times per student).  Here one sandbox is
-started per workspace, as soon as its grading begins; inside it `worker/zygote.py` imports
-numpy once and forks a worker for each exercise (a few ms).  The workers are the same
-`worker/main.py` with the same limits; only one exercise's worker is started at a time,
-and before each start the zygote kills whatever an earlier exercise left running and empties
-/scratch and /tmp.
+import (about 150 ms on a quiet machine, 13 times per student).  Here the grading process
+starts one sandbox the same way (same bwrap namespaces, uid, cgroup, mounts), early; inside
+it `worker/zygote.py` imports numpy once and forks a worker per exercise in a few ms.
 
-Anything unexpected (no sandbox, the zygote slow, dead or stopped by the student's code)
-makes `spawn` return None, and the pool falls back to a sandbox of the worker's own.
-Off unless MLGRADE_WARM=1 (see `enabled`).
+A forked worker is the same `worker/main.py` with the same limits, and gets a cgroup of its
+own: the grader makes it and hands the zygote its `cgroup.procs` files, which the child
+writes itself into before anything else; the zygote confirms the fork only then.  Before
+each fork the zygote kills whatever an earlier exercise left running, and when no worker is
+live it empties /scratch and /tmp: an exercise starts as in a sandbox of its own.
+
+A grading process that grades many students (`mlgrade grade`) keeps one warm sandbox for
+all of them (`start_staged`): its /workspace is a staging folder, bound read-only, that
+holds one student's copy at a time.  Between students the zygote kills every process of the
+sandbox and empties its scratch space (`reset`), and only then is the next student's copy
+put in.  Students are graded one after another in a grading process, so no two students'
+code is ever alive in the same sandbox.
+
+Anything unexpected (no cgroup, the zygote slow, dead or stopped by a student's code) makes
+`spawn` return None, and the pool falls back to a sandbox of the worker's own.  MLGRADE_WARM=0
+turns warm workers off.
 """
 import atexit
 import json
@@ -18,71 +28,48 @@ import os
 import select
 import shutil
 import socket
+import stat
 import subprocess
-import sys
+import tempfile
+import threading
 from dataclasses import asdict
 
-from . import sandbox
+from . import cgroups, sandbox
 
 READY_WAIT = 20.0      # seconds the zygote may take to import numpy (a loaded machine)
 REPLY_WAIT = 3.0       # seconds for any other answer of the zygote
+STAGE_FILES = 2000     # a workspace staged for a reused sandbox: at most so many entries
+STAGE_BYTES = 64 << 20  # and so many bytes; a larger one gets a sandbox of its own
 
 
 def enabled(isolation: str) -> bool:
-    """Opt-in (MLGRADE_WARM=1) until the zygote's sandbox gets what `sandbox.Process` now
-    gives each worker (its own cgroup, an unprivileged uid, the site folders as mounted)."""
-    return isolation == "sandbox" and os.environ.get("MLGRADE_WARM") == "1"
-
-
-_early: dict[str, "Zygote"] = {}
-
-
-def start_early(workspace: str) -> None:
-    """Start the warm sandbox of `workspace` now, e.g. while the grader's modules import."""
-    path = os.path.abspath(workspace)
-    if enabled("sandbox") and shutil.which("bwrap") and path not in _early:
-        try:
-            _early[path] = Zygote(path)
-        except OSError:
-            pass
-
-
-def for_workspace(workspace: str) -> "Zygote":
-    """The warm sandbox of `workspace` (absolute path): the early one, or a new one."""
-    return _early.pop(workspace, None) or Zygote(workspace)
-
-
-@atexit.register
-def _close_unused() -> None:
-    for early in _early.values():
-        early.close()
+    """Warm workers: in the sandbox, where each forked worker can get a memory and a process
+    cgroup of its own (the kernel's limits for all it starts), unless MLGRADE_WARM=0."""
+    return (isolation == "sandbox" and os.environ.get("MLGRADE_WARM") != "0"
+            and {"memory", "pids"} <= set(cgroups.parents()))
 
 
 class ZygoteError(Exception):
-    """The zygote did not answer as it should; it is given up for this workspace."""
+    """The zygote did not answer as it should; it is given up."""
+
+
+class StageError(Exception):
+    """A workspace that cannot be staged (too large, unreadable)."""
 
 
 class Zygote:
-    """The warm sandbox of one workspace."""
+    """One warm sandbox, bound to a workspace or (staged) to a staging folder."""
 
-    def __init__(self, workspace: str):
+    def __init__(self, workspace: str, limits: sandbox.Limits, staged: bool = False,
+                 uid: int | None | str = "auto"):
+        self.workspace, self.staged = workspace, staged
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        info_r, info_w = os.pipe()
-        config = {"site": "/opt/mlgrade/site", "socket": theirs.fileno()}
-        argv = sandbox.bwrap_prefix(workspace, info_w) + [
-            os.path.realpath(sys.executable), "-I", "-S", "-B", "-u",
-            "/opt/mlgrade/worker/zygote.py", json.dumps(config)]
-        env = {**sandbox.worker_env(os.urandom(8).hex()), "HOME": "/scratch"}
         try:
-            self.popen = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                          cwd="/", env=env, pass_fds=(theirs.fileno(), info_w),
-                                          start_new_session=True)
+            self.process = sandbox.Process("sandbox", workspace, "", limits, (theirs.fileno(),),
+                                           subprocess.DEVNULL, entry="zygote.py",
+                                           config={"socket": theirs.fileno()}, uid=uid)
         finally:
             theirs.close()
-            os.close(info_w)
-        self.info_r = info_r
-        self.child_pid: int | None = None
         self.ready = False
         self.broken = False
 
@@ -94,68 +81,78 @@ class Zygote:
             raise ZygoteError("gone")
         return json.loads(data)
 
+    def wait_ready(self) -> bool:
+        """Whether the zygote came up (imported numpy); False breaks it for good."""
+        if not self.ready and not self.broken:
+            try:
+                self.ready = bool(self.answer(READY_WAIT).get("ready"))
+            except (OSError, ValueError, ZygoteError):
+                pass
+            if not self.ready:
+                self.close()
+        return self.ready
+
     def request(self, message: dict, fds: tuple[int, ...] = (), wait: float = REPLY_WAIT) -> dict:
         """Send one request, return its answer; any failure breaks the zygote for good."""
-        if self.broken:
-            raise ZygoteError("broken")
+        if not self.wait_ready():
+            raise ZygoteError("not ready")
         try:
-            if not self.ready:
-                self.ready = bool(self.answer(READY_WAIT).get("ready"))
-                with os.fdopen(self.info_r, "rb") as f:
-                    self.child_pid = int(json.loads(f.read() or b"{}").get("child-pid") or 0)
-                if not self.ready:
-                    raise ZygoteError("not ready")
             socket.send_fds(self.sock, [json.dumps(message).encode()], list(fds))
             reply = self.answer(wait)
-            if "error" in reply:
-                raise ZygoteError(reply["error"])
-            return reply
         except (OSError, ValueError, ZygoteError):
             self.close()
             raise ZygoteError("the warm sandbox stopped answering") from None
+        if "error" in reply:
+            self.close()
+            raise ZygoteError(reply["error"])
+        return reply
 
     def spawn(self, module: str, limits: sandbox.Limits, fds: tuple[int, int],
               stdout: int) -> "Forked | None":
-        """A worker forked in the warm sandbox, or None (then start one the plain way)."""
-        config = {"module": module, "limits": asdict(limits), "workspace": "/workspace",
-                  "site": "/opt/mlgrade/site"}
-        try:
-            pid = self.request({"op": "fork", "config": config}, (*fds, stdout))["pid"]
-        except (ZygoteError, KeyError):
+        """A worker forked in the warm sandbox, in a cgroup of its own; or None (then the
+        caller starts one the plain way)."""
+        cgroup = sandbox.make_cgroup(limits)
+        if cgroup is None or not cgroup.counts_processes or cgroup.memory is None:
+            if cgroup:
+                cgroup.remove()
             return None
-        return Forked(self, int(pid))
+        config = {"module": module, "limits": {**asdict(limits), "nproc": False},
+                  "workspace": "/workspace", "site": list(sandbox.site_dirs())}
+        procs = []
+        try:
+            procs = [os.open(path, os.O_WRONLY) for path in cgroup.procs]
+            pid = int(self.request({"op": "fork", "config": config},
+                                   (*fds, stdout, *procs))["pid"])
+        except (OSError, ZygoteError, KeyError, ValueError):
+            cgroup.remove()
+            return None
+        finally:
+            for fd in procs:
+                os.close(fd)
+        return Forked(self, pid, cgroup, limits)
+
+    def reset(self) -> None:
+        """Kill every process of the sandbox but its zygote and empty /scratch and /tmp."""
+        self.request({"op": "reset"})
 
     def close(self) -> None:
         """Kill the sandbox and every process in it."""
         self.broken = True
-        if self.child_pid:
-            try:
-                os.kill(self.child_pid, 9)   # the PID namespace's init: all of it goes
-            except OSError:
-                pass
-        try:
-            os.killpg(self.popen.pid, 9)
-        except OSError:
-            pass
-        try:
-            self.popen.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-        if not self.ready:
-            try:
-                os.close(self.info_r)
-            except OSError:
-                pass
+        self.process.kill()
         self.sock.close()
 
 
 class Forked:
-    """A worker forked by the zygote: `sandbox.Process`'s interface (wait, kill)."""
+    """A worker forked by the zygote: `sandbox.Process`'s interface (wait, kill, memory)."""
 
     isolation = "forked"       # its exit status is the worker's own (no bwrap 128 + N)
 
-    def __init__(self, zygote: Zygote, pid: int):
-        self.zygote, self.pid = zygote, pid
+    def __init__(self, zygote: Zygote, pid: int, cgroup: cgroups.WorkerCgroup,
+                 limits: sandbox.Limits):
+        self.zygote, self.pid, self.cgroup, self.limits = zygote, pid, cgroup, limits
+
+    def over_memory(self) -> bool:
+        return self.cgroup.over_memory()
 
     def wait(self, timeout: float) -> int:
         try:
@@ -168,7 +165,170 @@ class Forked:
         return status
 
     def kill(self) -> None:
+        """Kill the worker's process group, then whatever else is left in its cgroup."""
         try:
             self.zygote.request({"op": "kill", "pid": self.pid})
         except ZygoteError:
             pass                          # request() has killed the whole sandbox
+        self.cgroup.remove()
+
+
+# --- the grading process's warm sandbox ------------------------------------------------
+
+_lock = threading.Lock()
+_warm: dict[str, Zygote] = {}      # "bound": for one workspace; "staged": for many
+_starting: list[threading.Thread] = []
+
+
+def start_early(workspace: str, limits: sandbox.Limits | None = None) -> threading.Thread:
+    """Start the warm sandbox of `workspace` in a thread, e.g. while the grader imports.
+
+    The thread also answers the sandbox probe: a zygote that comes up proves the sandbox
+    works (see sandbox.sandbox_available); otherwise the probe runs as usual."""
+    return _start("bound", os.path.abspath(workspace), limits)
+
+
+def start_for_command(argv: list[str]) -> None:
+    """`mlgrade check ...`: start a warm sandbox before the grader's own imports, staged
+    since the workspace is not known yet (click has not parsed the command line).  Nothing
+    for other commands, for help, or with --isolation process."""
+    words = [w for arg in argv for w in arg.split("=", 1)]
+    if argv[:1] != ["check"] or {"-h", "--help", "--show-inputs"} & set(words):
+        return
+    if "--isolation" in words and words[words.index("--isolation") + 1:][:1] == ["process"]:
+        return
+    start_staged()
+
+
+def start_staged(limits: sandbox.Limits | None = None) -> threading.Thread:
+    """Start the warm sandbox that a batch's grading process keeps for all its students."""
+    folder = tempfile.mkdtemp(prefix="mlgrade-stage-")
+    os.chmod(folder, 0o755)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return _start("staged", folder, limits)
+
+
+def _start(kind: str, folder: str, limits: sandbox.Limits | None) -> threading.Thread:
+    """Start the sandbox here (bwrap dies with the thread that started it), then wait for it
+    and probe in a thread."""
+    zygote = None
+    if enabled("sandbox") and shutil.which("bwrap"):
+        # as nobody where it may run so: the probe of that is the zygote coming up
+        uid = sandbox.NOBODY if sandbox.nobody_may_run(folder) else None
+        try:
+            zygote = Zygote(folder, limits or sandbox.Limits(), kind == "staged", uid)
+        except OSError:
+            pass
+
+    def run():
+        if zygote is not None and zygote.wait_ready():
+            sandbox.confirm(zygote.process.uid)
+            with _lock:
+                old, _warm[kind] = _warm.get(kind), zygote
+            if old:
+                old.close()
+        sandbox.sandbox_available()
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    _starting.append(thread)
+    return thread
+
+
+def starting() -> bool:
+    """Whether a warm sandbox was started (and may still be coming up)."""
+    return bool(_starting or _warm)
+
+
+def wait_started() -> None:
+    """Wait until the warm sandboxes started are up (or given up), and the probe is done."""
+    while _starting:
+        _starting.pop().join()
+
+
+def for_workspace(workspace: str, limits: sandbox.Limits) -> Zygote | None:
+    """A warm sandbox for grading `workspace` (absolute path), or None (start workers the
+    plain way): the early one, the batch's one with this workspace staged, or a new one."""
+    wait_started()
+    with _lock:
+        bound = _warm.pop("bound", None)
+        staged = _warm.get("staged")
+    if bound and bound.workspace == workspace and not bound.broken:
+        return bound
+    if bound:
+        bound.close()
+    if staged and not staged.broken:
+        try:
+            staged.reset()
+            stage(workspace, staged.workspace)
+            return staged
+        except (ZygoteError, StageError, OSError):
+            empty(staged.workspace)
+    try:
+        return Zygote(workspace, limits)
+    except OSError:
+        return None
+
+
+def release(zygote: Zygote) -> None:
+    """After a grading: a bound sandbox is closed; the staged one stays for the next student."""
+    if not zygote.staged:
+        zygote.close()
+    elif not zygote.broken:
+        try:
+            zygote.reset()
+        except ZygoteError:
+            pass
+        empty(zygote.workspace)
+
+
+@atexit.register
+def _close_all() -> None:
+    for zygote in list(_warm.values()):
+        zygote.close()
+
+
+# --- staging: a copy of one workspace, as the sandbox would see it ----------------------
+
+def empty(folder: str) -> None:
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+
+
+def stage(workspace: str, folder: str) -> None:
+    """Copy `workspace` into the (emptied) `folder`: folders, regular files (mode 644, or 755
+    if executable), symbolic links as links (never followed: inside the sandbox they point
+    where the bound workspace's would); other special files are left out."""
+    empty(folder)
+    entries, size = 0, 0
+    for top, dirs, files in os.walk(workspace):
+        rel = os.path.relpath(top, workspace)
+        target = os.path.normpath(os.path.join(folder, rel))
+        for name in dirs + files:
+            entries += 1
+            if entries > STAGE_FILES:
+                raise StageError("too many files")
+            source, dest = os.path.join(top, name), os.path.join(target, name)
+            st = os.lstat(source)
+            if stat.S_ISLNK(st.st_mode):
+                os.symlink(os.readlink(source), dest)
+            elif stat.S_ISDIR(st.st_mode):
+                os.mkdir(dest)
+                os.chmod(dest, 0o755)
+            elif stat.S_ISREG(st.st_mode):
+                size += st.st_size
+                if size > STAGE_BYTES:
+                    raise StageError("too large")
+                _copy(source, dest, 0o755 if st.st_mode & 0o111 else 0o644)
+
+
+def _copy(source: str, dest: str, mode: int) -> None:
+    fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        with os.fdopen(fd, "rb", closefd=False) as src, open(dest, "wb") as out:
+            shutil.copyfileobj(src, out)
+    finally:
+        os.close(fd)
+    os.chmod(dest, mode)

@@ -1,14 +1,17 @@
 """A warm process inside one student's sandbox that forks a worker per exercise.
 
-Usage: python -I -S main.py CONFIG_JSON   (run in the sandbox, as main.py is)
-    CONFIG_JSON: {"site", "socket": fd}
+Usage: python -I -S zygote.py CONFIG_JSON   (run in the sandbox, as main.py is)
+    CONFIG_JSON: {"site": [package folders], "socket": fd}
 
 It imports numpy and the worker's wire module once, says {"ready": true} on its socket, then
 serves requests (one JSON message each, SOCK_SEQPACKET):
-    {"op": "fork", "config": {...}} + fds (request, reply, output): fork a worker that runs
-        main.py with that config (as a new process would); reply {"pid": pid}.
+    {"op": "fork", "config": {...}} + fds (request, reply, output, cgroup.procs files...):
+        fork a worker that writes itself into those cgroups, then runs main.py with that
+        config (as a new process would); reply {"pid": pid} once it has joined them.
     {"op": "kill", "pid": pid}: kill the worker's process group; reply {"status": code}.
     {"op": "wait", "pid": pid, "timeout": s}: reply {"status": code or null}.
+    {"op": "reset"}: kill every process but this one, empty /scratch and /tmp and remove
+        System V IPC objects (before another student's workspace is put in); reply {}.
 
 Before each fork it kills every process of the sandbox that is not in the process group of
 a worker still in use (what an earlier exercise left behind) and, when none is in use,
@@ -19,6 +22,7 @@ from mlgrade.
 import ctypes
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -29,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MAIN = os.path.join(HERE, "main.py")
 CONFIG = json.loads(sys.argv[1])
 sys.path.insert(0, HERE)
-sys.path.insert(1, CONFIG["site"])
+sys.path.extend(CONFIG["site"])
 
 import numpy as np  # noqa: E402,F401 - imported once, for every worker forked
 import wire  # noqa: E402,F401
@@ -37,6 +41,7 @@ import wire  # noqa: E402,F401
 PR_SET_DUMPABLE = 4
 with open(MAIN, encoding="utf-8") as _f:
     MAIN_CODE = compile(_f.read(), MAIN, "exec")     # compiled once, run by every worker
+JOIN_WAIT = 2.0      # seconds a forked worker may take to join its cgroups
 statuses: dict[int, int] = {}
 live: set[int] = set()
 
@@ -119,15 +124,21 @@ def reseed() -> None:
         np.random.seed()
 
 
-def become_worker(sock: socket.socket, config: dict, fds: list[int]) -> None:
-    """In the forked child: set up as a fresh worker process would be, then run main.py."""
+def become_worker(sock: socket.socket, config: dict, fds: list[int], joined: int) -> None:
+    """In the forked child: join the worker's cgroups, say so on `joined`, set up as a fresh
+    worker process would be, then run main.py."""
     code = 1
     try:
         sock.close()
+        request, reply, output, *procs = fds
+        for fd in procs:
+            os.write(fd, b"0")          # 0: the writing process itself
+            os.close(fd)
+        os.write(joined, b"1")
+        os.close(joined)
         os.setsid()
         for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE):
             signal.signal(sig, signal.SIG_DFL)
-        request, reply, output = fds
         os.dup2(output, 1)
         os.dup2(output, 2)
         os.close(output)
@@ -145,26 +156,80 @@ def become_worker(sock: socket.socket, config: dict, fds: list[int]) -> None:
         os._exit(code)
 
 
+def fork(sock: socket.socket, config: dict, fds: list[int]) -> dict:
+    """Fork a worker; reply once it is in its cgroups (else kill it and say why)."""
+    reap()
+    if not clean():
+        return {"error": "processes of an earlier exercise survived"}
+    joined_r, joined_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(joined_r)
+        become_worker(sock, config, fds, joined_w)
+    os.close(joined_w)
+    for fd in fds:
+        os.close(fd)
+    try:
+        ok = select.select([joined_r], [], [], JOIN_WAIT)[0] and os.read(joined_r, 1) == b"1"
+    finally:
+        os.close(joined_r)
+    if not ok:
+        kill(pid)
+        return {"error": "the worker could not join its cgroups"}
+    live.add(pid)
+    return {"pid": pid}
+
+
+def kill(pid: int) -> None:
+    live.discard(pid)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
+        os.kill(pid, signal.SIGKILL)      # not yet the leader of its own group
+    except OSError:
+        pass
+
+
+def remove_ipc() -> None:
+    """Remove the System V shared memory, queues and semaphores left in the sandbox."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for kind, remove in (("shm", libc.shmctl), ("msg", libc.msgctl), ("sem", libc.semctl)):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                ids = [int(line.split()[1]) for line in list(f)[1:] if line.strip()]
+        except (OSError, ValueError, IndexError):
+            continue
+        for ipc_id in ids:            # IPC_RMID is 0; semctl has a semaphore number first
+            if kind == "sem":
+                remove(ipc_id, 0, 0, None)
+            else:
+                remove(ipc_id, 0, None)
+
+
+def reset() -> dict:
+    """Before another student: nothing of the last one is left in the sandbox."""
+    for pid in list(live):
+        kill(pid)
+    if not clean():
+        return {"error": "processes of the last student survived"}
+    remove_ipc()
+    statuses.clear()
+    return {}
+
+
 def handle(sock: socket.socket, message: dict, fds: list[int]) -> dict:
     op = message.get("op")
     if op == "fork":
-        reap()
-        if not clean():
-            return {"error": "processes of an earlier exercise survived"}
-        pid = os.fork()
-        if pid == 0:
-            become_worker(sock, message["config"], fds)
-        for fd in fds:
-            os.close(fd)
-        live.add(pid)
-        return {"pid": pid}
+        return fork(sock, message["config"], fds)
+    for fd in fds:
+        os.close(fd)
+    if op == "reset":
+        return reset()
     pid = int(message.get("pid", 0))
     if op == "kill":
-        live.discard(pid)
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
+        kill(pid)
         message = {"op": "wait", "pid": pid, "timeout": 2.0}
     if op in ("kill", "wait"):
         deadline = time.monotonic() + float(message.get("timeout", 0))
@@ -183,7 +248,7 @@ def main() -> None:
     sock.sendall(json.dumps({"ready": True}).encode())
     while True:
         try:
-            data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 3)
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 8)
         except OSError:
             return
         if not data:
