@@ -9,10 +9,13 @@ Either cgroup v2 (where the grader's cgroup already delegates `memory` and `pids
 children: mlgrade never changes `cgroup.subtree_control` of a cgroup it did not create) or
 the v1 `memory` and `pids` controllers, each used when its directory is writable.
 """
+import atexit
 import functools
 import itertools
 import os
+import queue
 import signal
+import threading
 import time
 
 ROOT = "/sys/fs/cgroup"
@@ -211,6 +214,29 @@ class WorkerCgroup:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+
+
+_removals: queue.Queue = queue.Queue()
+_remover: list[threading.Thread] = []
+
+
+def remove_later(cgroup: WorkerCgroup) -> None:
+    """`cgroup.remove()` in a thread of its own, so the grading does not wait for the killed
+    processes to exit; all are done before this process exits."""
+    if not _remover:
+        _remover.append(threading.Thread(target=_remove_queued, daemon=True))
+        _remover[0].start()
+        atexit.register(_removals.join)
+    _removals.put(cgroup)
+
+
+def _remove_queued() -> None:
+    while True:
+        cgroup = _removals.get()
+        try:
+            cgroup.remove()
+        finally:
+            _removals.task_done()
 
 
 def _write(path: str, name: str, value: str) -> None:

@@ -15,7 +15,6 @@ import json
 import os
 import signal
 import sys
-import threading
 
 
 def stop(signum, frame):
@@ -37,17 +36,17 @@ def serve() -> None:
     signal.signal(signal.SIGTERM, stop)
     config = json.loads(sys.argv[1])
 
-    from . import sandbox
-    probe = threading.Thread(target=sandbox.sandbox_available, daemon=True)
-    probe.start()        # the sandbox probe runs while pytest and the checks import
+    from . import sandbox, zygote
+    limits = sandbox.Limits(**config["limits"])
+    if config["isolation"] == "sandbox":   # one warm sandbox for all students; it answers
+        zygote.start_staged(limits)         # the sandbox probe while pytest and the checks import
     from . import catalog, i18n, report, runner
     from .quiz.grading import for_workspace
 
     i18n.use(config["lang"])
-    limits = sandbox.Limits(**config["limits"])
     for module in config["modules"]:
         catalog.get(module)
-    probe.join()
+    zygote.wait_started()
     for line in sys.stdin:
         task = json.loads(line)
         reply = {"student": task["student"]}

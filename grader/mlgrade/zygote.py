@@ -165,12 +165,13 @@ class Forked:
         return status
 
     def kill(self) -> None:
-        """Kill the worker's process group, then whatever else is left in its cgroup."""
+        """Kill the worker's process group; whatever else is left in its cgroup is killed as
+        the cgroup is removed (in the background: nothing waits for it)."""
         try:
             self.zygote.request({"op": "kill", "pid": self.pid})
         except ZygoteError:
             pass                          # request() has killed the whole sandbox
-        self.cgroup.remove()
+        cgroups.remove_later(self.cgroup)
 
 
 # --- the grading process's warm sandbox ------------------------------------------------

@@ -8,7 +8,8 @@ serves requests (one JSON message each, SOCK_SEQPACKET):
     {"op": "fork", "config": {...}} + fds (request, reply, output, cgroup.procs files...):
         fork a worker that writes itself into those cgroups, then runs main.py with that
         config (as a new process would); reply {"pid": pid} once it has joined them.
-    {"op": "kill", "pid": pid}: kill the worker's process group; reply {"status": code}.
+    {"op": "kill", "pid": pid}: kill the worker's process group; reply {} at once (it is
+        reaped later, and `clean` waits for it before the next fork).
     {"op": "wait", "pid": pid, "timeout": s}: reply {"status": code or null}.
     {"op": "reset"}: kill every process but this one, empty /scratch and /tmp and remove
         System V IPC objects (before another student's workspace is put in); reply {}.
@@ -20,6 +21,7 @@ It runs no student code itself and cannot be traced (not dumpable).  It imports 
 from mlgrade.
 """
 import ctypes
+import gc
 import json
 import os
 import select
@@ -37,6 +39,8 @@ sys.path.extend(CONFIG["site"])
 
 import numpy as np  # noqa: E402,F401 - imported once, for every worker forked
 import wire  # noqa: E402,F401
+
+gc.freeze()   # what is imported stays out of the collector: forked workers share its pages
 
 PR_SET_DUMPABLE = 4
 with open(MAIN, encoding="utf-8") as _f:
@@ -230,8 +234,8 @@ def handle(sock: socket.socket, message: dict, fds: list[int]) -> dict:
     pid = int(message.get("pid", 0))
     if op == "kill":
         kill(pid)
-        message = {"op": "wait", "pid": pid, "timeout": 2.0}
-    if op in ("kill", "wait"):
+        return {}
+    if op == "wait":
         deadline = time.monotonic() + float(message.get("timeout", 0))
         while True:
             reap()
