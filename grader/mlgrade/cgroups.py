@@ -226,8 +226,13 @@ def remove_later(cgroup: WorkerCgroup) -> None:
     if not _remover:
         _remover.append(threading.Thread(target=_remove_queued, daemon=True))
         _remover[0].start()
-        atexit.register(_removals.join)
+        atexit.register(wait_removed)
     _removals.put(cgroup)
+
+
+def wait_removed() -> None:
+    """Return once every cgroup handed to `remove_later` is removed."""
+    _removals.join()
 
 
 def _remove_queued() -> None:

@@ -6,7 +6,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import sandbox, zygote
+from . import cgroups, sandbox, zygote
 from .callbacks import Callbacks
 from .i18n import t
 from .outcomes import InfrastructureError, NotAttempted, StudentError
@@ -355,3 +355,4 @@ class Pool:
             ex.close()
         if self.warm:
             zygote.release(self.warm)
+        cgroups.wait_removed()      # nothing of this workspace's workers outlives its grading
