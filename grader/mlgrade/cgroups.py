@@ -122,6 +122,7 @@ class WorkerCgroup:
 
     def __init__(self, memory_bytes: int, processes: int):
         self.dirs: list[str] = []
+        self.events: int | None = None     # fd of the memory events file, once read
         self.memory: tuple[str, str] | None = None    # (version, dir) of the memory limit
         self.counts_processes = False
         name = f"{PREFIX}{os.getpid()}-{next(_serial)}-{os.urandom(3).hex()}"
@@ -167,17 +168,22 @@ class WorkerCgroup:
                 os.close(fd)
 
     def oom_kills(self) -> int:
-        """How many processes the kernel killed for exceeding the memory limit."""
+        """How many processes the kernel killed for exceeding the memory limit (read after
+        each reply of the worker: the file stays open)."""
         if not self.memory:
             return 0
-        version, path = self.memory
-        name = "memory.events" if version == "v2" else "memory.oom_control"
+        if self.events is None:
+            version, path = self.memory
+            name = "memory.events" if version == "v2" else "memory.oom_control"
+            try:
+                self.events = os.open(os.path.join(path, name), os.O_RDONLY)
+            except OSError:
+                return 0
         try:
-            with open(os.path.join(path, name)) as f:
-                for line in f:
-                    key, _, value = line.partition(" ")
-                    if key == "oom_kill":
-                        return int(value)
+            for line in os.pread(self.events, 4096, 0).decode().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
         except (OSError, ValueError):
             pass
         return 0
@@ -190,6 +196,9 @@ class WorkerCgroup:
 
     def remove(self) -> None:
         """Kill whatever is left in the worker's cgroups and remove them (within ~2 s)."""
+        if self.events is not None:
+            os.close(self.events)
+            self.events = None
         for path in reversed(self.dirs):
             for _ in range(200):
                 self._kill_all(path)
