@@ -3,11 +3,16 @@
 A student's code that attacks the zygote or leaves processes and files behind costs its
 own exercise only: the next exercise starts clean, or in a sandbox of its own.
 """
+import os
+import stat
+import textwrap
+
 import pytest
 
+from mlgrade import zygote
 from mlgrade.sandbox import Limits
 
-from conftest import grade
+from conftest import failing, grade
 
 LIMITS = Limits(timeout=3, memory_mb=512)
 FIRST = ["ex01_forward", "ex02_mse", "ex03_chain_rule"]
@@ -97,3 +102,98 @@ def test_each_forked_worker_has_its_own_random_state(workspace):
     assert all("draw " in m for m in first), first
     numpy_draws, python_draws = zip(*(m.split("draw ")[1:] for m in first), strict=True)
     assert len(set(numpy_draws)) == 2 and len(set(python_draws)) == 2   # each its first draws
+
+
+# --- one warm sandbox for many students (a batch's grading process) ---------------------
+
+LEAVES_A_TRAP = """
+    import ctypes, os, time
+    open("/scratch/from-the-last-student", "w").write("x")
+    open("/tmp/from-the-last-student", "w").write("x")
+    libc = ctypes.CDLL(None)
+    libc.shmget(0x6d6c67, 4096, 0o1666)               # IPC_CREAT | 0666
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:                              # a daemon waiting for the next student
+            while True:
+                for name in os.listdir("/workspace"):
+                    try:
+                        os.link(f"/workspace/{name}", f"/scratch/{name}")
+                    except OSError:
+                        pass
+                time.sleep(0.005)
+        os._exit(0)
+    time.sleep(0.2)
+    def predict(w, x, b):
+        return 0.0
+    """
+FINDS_NOTHING = """
+    import ctypes, os
+    import numpy as np
+    def predict(w, x, b):
+        left = [f"/scratch/{n}" for n in os.listdir("/scratch")]
+        left += [f"/tmp/{n}" for n in os.listdir("/tmp")]
+        if ctypes.CDLL(None).shmget(0x6d6c67, 4096, 0) != -1:
+            left.append("a shared memory segment")
+        mine = os.getpid()
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            if int(pid) > 2 and int(pid) != mine:
+                cmd = open(f"/proc/{pid}/cmdline", "rb").read()
+                if b"zygote.py" not in cmd:
+                    left.append(f"process {pid}: {cmd!r}")
+        assert not left, left
+        return np.asarray(x) @ np.asarray(w) + b
+    """
+
+
+@pytest.fixture
+def staged():
+    """The grading process's warm sandbox for many students (as gradeslot.py starts it)."""
+    zygote.start_staged(LIMITS)
+    zygote.wait_started()
+    yield zygote._warm["staged"]
+    zygote._warm.pop("staged").close()
+
+
+def test_a_student_leaves_nothing_to_the_next_in_the_same_sandbox(tmp_path, staged):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, source in ((first, LEAVES_A_TRAP), (second, FINDS_NOTHING)):
+        folder.mkdir()
+        (folder / "ex01_forward.py").write_text(textwrap.dedent(source))
+    grade(first, modules=["ex01_forward"], limits=LIMITS, isolation="sandbox")
+    report = grade(second, modules=["ex01_forward"], limits=LIMITS, isolation="sandbox")
+    assert not staged.broken                     # the same sandbox graded both
+    assert report.exercises[0].score == report.exercises[0].max_score, failing(report)
+
+
+def test_a_staged_copy_is_the_workspace_as_the_sandbox_sees_it(tmp_path):
+    ws, copy = tmp_path / "ws", tmp_path / "copy"
+    (ws / "pkg").mkdir(parents=True)
+    copy.mkdir()
+    (ws / "ex01_forward.py").write_text("x = 1\n")
+    (ws / "pkg" / "helper.py").write_text("y = 2\n")
+    (ws / "run.sh").write_text("#!/bin/sh\n")
+    os.chmod(ws / "run.sh", 0o700)
+    os.chmod(ws / "ex01_forward.py", 0o600)
+    os.symlink("/etc/shadow", ws / "secret")             # a link stays a link
+    os.symlink("pkg", ws / "alias")
+    os.mkfifo(ws / "pipe")                               # special files are left out
+    (copy / "stale.py").write_text("from an earlier student\n")
+    zygote.stage(str(ws), str(copy))
+    assert sorted(os.listdir(copy)) == ["alias", "ex01_forward.py", "pkg", "run.sh", "secret"]
+    assert os.readlink(copy / "secret") == "/etc/shadow"
+    assert os.readlink(copy / "alias") == "pkg"
+    assert (copy / "pkg" / "helper.py").read_text() == "y = 2\n"
+    assert stat.S_IMODE(os.stat(copy / "ex01_forward.py").st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(copy / "run.sh").st_mode) == 0o755
+
+
+def test_a_workspace_too_large_to_stage_is_refused(tmp_path, monkeypatch):
+    ws, copy = tmp_path / "ws", tmp_path / "copy"
+    ws.mkdir()
+    copy.mkdir()
+    for i in range(5):
+        (ws / f"f{i}.py").write_text("x\n")
+    monkeypatch.setattr(zygote, "STAGE_FILES", 3)
+    with pytest.raises(zygote.StageError):
+        zygote.stage(str(ws), str(copy))
