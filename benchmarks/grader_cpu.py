@@ -9,6 +9,7 @@ With --profile, writes cProfile's statistics (CPU time) of the measured students
 import argparse
 import cProfile
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -30,10 +31,13 @@ def main() -> None:
     profile = cProfile.Profile(time.process_time) if args.profile else None
     marks = []          # (process time, wall time) when each student is asked for
     scores = []
+    rss = []            # the most memory used, in KiB: after the first student, at the end
 
     def students():
         for i in range(args.students + 1):
             marks.append((time.process_time(), time.perf_counter()))
+            if i == 1:
+                rss.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
             if i == 1 and profile:
                 profile.enable()
             yield runner.Student(args.workspace, i)
@@ -43,6 +47,7 @@ def main() -> None:
 
     runner.grade_each(students(), lambda student, report: scores.append(report.score),
                       isolation=args.isolation)
+    rss.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     if profile:
         profile.dump_stats(args.profile)
     first = marks[1][0] - started
@@ -50,7 +55,8 @@ def main() -> None:
     cpu, wall = ((marks[-1][k] - marks[1][k]) / n for k in (0, 1))
     print(f"first student (with imports and collection) {first * 1000:.0f} ms CPU; then "
           f"{cpu * 1000:.0f} ms CPU and {wall * 1000:.0f} ms wall per student ({n} students, "
-          f"{args.isolation}); load {os.getloadavg()[0]:.2f}; scores {sorted(set(scores))}")
+          f"{args.isolation}); peak memory {rss[0] >> 10} MiB after the first, {rss[1] >> 10} MiB "
+          f"at the end; load {os.getloadavg()[0]:.2f}; scores {sorted(set(scores))}")
 
 
 if __name__ == "__main__":

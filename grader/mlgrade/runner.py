@@ -80,6 +80,8 @@ def grade_each(students: Iterable[Student], graded: Callable[[Student, Report | 
     Raises:
         IsolationError, ChecksError: before any student is read.
         GradingError: the session itself failed (the student being graded has no outcome).
+        KeyboardInterrupt: grading was interrupted (pytest ends its session first, which
+            stops the workers of the student being graded).
     """
     modules = list(modules or catalog.MODULES)
     limits = limits or Limits()
@@ -113,6 +115,8 @@ def grade_each(students: Iterable[Student], graded: Callable[[Student, Report | 
             raise ChecksError(f"{folder.original(path)}: {text}")
     finally:
         folder.remove()
+    if code == pytest.ExitCode.INTERRUPTED:      # Ctrl-C, or the batch stopping a process
+        raise KeyboardInterrupt
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GradingError(f"pytest ended with {code!r}")
 
