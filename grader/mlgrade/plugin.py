@@ -1,13 +1,16 @@
 """The pytest plugin: turns catalog declarations into test items and records outcomes.
 
 One pytest session grades any number of students (runner.py): the checks are collected
-once, then `pytest_runtestloop` hands `run_checks` to the runner, which calls it once per
-student with that student's `Pool` and seed.  Nothing of a student outlives its run:
-each item's recorder and seed are set at its set-up (`Run.start`), and the last item of
-each run is run with no next item, so that pytest tears down every fixture, whatever its
-scope (an instructor's session- or module-scoped fixture lives within one student).
+once (one `ExerciseItem` per catalog exercise, one item per instructor's check), then
+`pytest_runtestloop` hands `run_checks` to the runner, which calls it once per student
+with that student's `Pool` and seed.  Nothing of a student outlives its run: each item
+gets the student's `Run` and a fresh recorder at its set-up (`Run.start`), and the last
+item of each run is run with no next item, so that pytest tears down every fixture,
+whatever its scope (an instructor's session- or module-scoped fixture lives within one
+student).
 """
 import logging
+import time
 
 import pytest
 
@@ -46,7 +49,6 @@ class Recorder:
 
 
 RECORDER = pytest.StashKey[Recorder]()
-SEED = pytest.StashKey[int]()     # the seed of the student being graded
 
 
 class StudentFunction:
@@ -87,26 +89,29 @@ class Workspace:
         return StudentModule(self._recorder, module)
 
 
-class CheckItem(pytest.Item):
-    """One catalog check as a pytest item."""
+class ExerciseItem(pytest.Item):
+    """The checks of one catalog exercise as one pytest item.
 
-    def __init__(self, *, check: Check, **kwargs):
+    Each check still runs on its own, with its own recorder and RNG, and gives its own
+    result (`Run.check`), as an item of its own would.  One item per exercise, not per
+    check: pytest's protocol costs about half a millisecond per item, paid again for
+    every student of a batch (13 items a student instead of about a hundred).
+    """
+
+    def __init__(self, *, exercise: Exercise, **kwargs):
         super().__init__(**kwargs)
-        self.check = check
+        self.checks = exercise.all_checks()
 
     def runtest(self) -> None:
-        token = SUBJECT.set(self.check.function)
-        try:
-            self.check.run(StudentModule(self.stash[RECORDER], self.check.module),
-                           rng_for(self.stash[SEED], self.check.id))
-        finally:
-            SUBJECT.reset(token)
+        run = self.stash[RUN]
+        for check in self.checks:
+            run.check(check)
 
     def repr_failure(self, excinfo, style=None) -> str:
-        return str(excinfo.value)
+        return f"{excinfo.type.__name__}: {excinfo.value}"
 
     def reportinfo(self):
-        return self.path, None, self.check.id
+        return self.path, None, self.name
 
 
 def classify(exc: BaseException | None, function: str) -> tuple[Status, str | None, str | None]:
@@ -147,17 +152,35 @@ class Run:
         self.infrastructure_error: InfrastructureError | None = None
 
     def start(self, item) -> None:
-        """Give an item, at its set-up, this student's seed and a fresh recorder."""
-        item.stash[SEED] = self.seed
+        """Give an item, at its set-up, this student's run and a fresh recorder (for an
+        instructor's check, through the `mlgrade_workspace` fixture)."""
+        item.stash[RUN] = self
         item.stash[RECORDER] = Recorder(self.pool)
 
-    def record(self, item, meta: tuple, exc: BaseException | None, seconds: float) -> None:
+    def check(self, check: Check) -> None:
+        """Run one catalog check and record its result; only an interruption propagates."""
+        recorder = Recorder(self.pool)
+        token = SUBJECT.set(check.function)
+        started = time.perf_counter()
+        try:
+            check.run(StudentModule(recorder, check.module), rng_for(self.seed, check.id))
+            exc = None
+        except (KeyboardInterrupt, pytest.exit.Exception):
+            raise
+        except BaseException as error:  # noqa: BLE001 - as pytest treats an item's call
+            exc = error
+        finally:
+            SUBJECT.reset(token)
+        meta = (check.module, check.function, check.id, check.title(), check.points, check.kind)
+        self.record(meta, recorder, exc, time.perf_counter() - started)
+
+    def record(self, meta: tuple, recorder: Recorder | None, exc: BaseException | None,
+               seconds: float) -> None:
         module, function, check_id, name, points, kind = meta
         if isinstance(exc, pytest.skip.Exception):
             return
         if isinstance(exc, InfrastructureError):
             self.infrastructure_error = exc
-        recorder = item.stash.get(RECORDER, None)
         last_call = recorder.last_call if recorder else None
         called = last_call[1] if last_call else ""
         status, message, diagnosis = classify(exc, function or called)
@@ -174,9 +197,12 @@ class Run:
         self.results.append(result)
 
 
+RUN = pytest.StashKey[Run]()
+
+
 def forget(item) -> None:
     """Clear what an item kept of the previous student's run."""
-    for key in (SEED, RECORDER):
+    for key in (RUN, RECORDER):
         if key in item.stash:
             del item.stash[key]
     item._report_sections = []      # pytest appends captured output and logs at every run
@@ -206,17 +232,17 @@ class MlgradePlugin:
 
     def pytest_pycollect_makeitem(self, collector, name, obj):
         if name == "EXERCISE" and isinstance(obj, Exercise) and obj.module in self.modules:
-            return [CheckItem.from_parent(collector, name=c.id, check=c)
-                    for c in obj.all_checks()]
+            return [ExerciseItem.from_parent(collector, name=obj.module, exercise=obj)]
         return None
 
     def pytest_collection_modifyitems(self, items) -> None:
         for item in items:
-            if not isinstance(item, CheckItem):
+            if not isinstance(item, ExerciseItem):
                 self.check_marker(item)
         if self.collect_errors:
             items[:] = []    # an instructor's mistake: grade nothing rather than mis-grade
-        items[:] = [i for i in items if self.meta(i)[0] in self.modules]
+        items[:] = [i for i in items if isinstance(i, ExerciseItem)
+                    or self.meta(i)[0] in self.modules]
 
     def check_marker(self, item) -> None:
         """An instructor's check must say which catalog exercise it grades."""
@@ -265,10 +291,7 @@ class MlgradePlugin:
         return run.results
 
     def meta(self, item) -> tuple[str, str, str, str, float, str]:
-        """(module, function, id, name, points, kind) of a catalog or instructor check."""
-        if isinstance(item, CheckItem):
-            c = item.check
-            return c.module, c.function, c.id, c.title(), c.points, c.kind
+        """(module, function, id, name, points, kind) of an instructor's check."""
         mark = item.get_closest_marker("mlgrade")
         kwargs = mark.kwargs if mark else {}
         module = marked_exercise(mark) if mark else "custom"
@@ -282,6 +305,10 @@ class MlgradePlugin:
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
-        if call.when == "call" or (call.when == "setup" and report.failed):
-            self.run.record(item, self.meta(item), call.excinfo.value if call.excinfo else None,
-                            report.duration)
+        if isinstance(item, ExerciseItem):    # its checks are recorded one by one (Run.check)
+            if report.failed:
+                self.run.infrastructure_error = InfrastructureError(
+                    f"{item.name}: {report.longreprtext[-300:]}")
+        elif call.when == "call" or (call.when == "setup" and report.failed):
+            self.run.record(self.meta(item), item.stash.get(RECORDER, None),
+                            call.excinfo.value if call.excinfo else None, report.duration)
