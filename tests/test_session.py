@@ -255,3 +255,47 @@ def test_the_student_timeout_is_checked_like_the_other_options(tmp_path, runner)
     result = runner.invoke(cli, ["grade", str(tmp_path / "subs"), "--output",
                                  str(tmp_path / "g.csv"), "--student-timeout", "0"])
     assert result.exit_code == 2 and "--student-timeout" in result.output
+
+
+# --- the instructor's checks in a batch -----------------------------------------------
+
+def grade_class(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mlgrade", "grade", "subs", "--output", "g.csv", "--reports", "r",
+         "--jobs", "1", "-e", "ex02_mse", "--timeout", "2", "--isolation", ISOLATION, *args],
+        cwd=tmp_path, capture_output=True, text=True, timeout=240)
+
+
+def test_a_broken_check_is_a_usage_error_of_the_batch(tmp_path):
+    make(tmp_path / "subs", "ann", {})
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "test_broken.py").write_text("def test_x(:\n")
+    done = grade_class(tmp_path, "--checks", "mine")
+    assert done.returncode == 2, done.stderr
+    assert "test_broken.py" in done.stderr and "Traceback" not in done.stderr
+
+
+FORGED_CHECK = """
+import pytest
+
+@pytest.mark.mlgrade(exercise="ex02_mse", points=100)
+def test_free_points(mlgrade_workspace):
+    pass
+"""
+
+
+def test_checks_holding_the_submissions_never_collect_a_students_files(tmp_path):
+    """--checks of a course folder that also holds SUBMISSIONS: a student's test file
+    is not an instructor's check, whichever student is graded."""
+    for student in ("ann", "bob"):
+        make(tmp_path / "subs", student, {"test_forged.py": FORGED_CHECK})
+    (tmp_path / "test_mine.py").write_text(FORGED_CHECK.replace("100", "1").replace(
+        "pass", 'assert mlgrade_workspace["ex02_mse"].mse([1.0], [1.0]) == 0'))
+    done = grade_class(tmp_path, "--checks", ".")
+    assert done.returncode == 0, done.stderr
+    for student in ("ann", "bob"):
+        report = json.loads((tmp_path / "r" / f"{student}.json").read_text())
+        custom = [c["id"] for e in report["exercises"] for c in e["checks"]
+                  if c["kind"] == "custom"]
+        assert custom == [f"{tmp_path.name}/test_mine.py::test_free_points"], custom
+        assert report["score"] == report["max_score"]
