@@ -29,7 +29,7 @@ from .output import write_atomic
 from .sandbox import Limits
 
 SEED_RANGE = 2**31
-SLOT_STARTUP = 60.0      # seconds a grading process may take to start, beyond the student
+SLOT_STARTUP = 60.0      # seconds a grading process may take to start (imports, collection)
 EXERCISE_SLACK = 5.0     # seconds per exercise beyond its timeout (worker starts, respawns)
 STOP_GRACE = 5.0         # seconds a stopped grading process has to clean up its workers
 
@@ -48,15 +48,21 @@ class Settings:
     isolation: str = "sandbox"
     seed: int = 0
     lang: str = "en"
+    student_timeout: float | None = None    # None: from the exercises and their timeout
 
-    def slot_config(self) -> str:
+    def slot_config(self, exclude: list[str] = ()) -> str:
+        """The grading processes' configuration; `exclude`: never copied from --checks."""
         return json.dumps({"modules": list(self.modules), "limits": asdict(self.limits),
                            "checks_dirs": [os.path.abspath(d) for d in self.checks_dirs],
-                           "isolation": self.isolation, "lang": self.lang})
+                           "isolation": self.isolation, "lang": self.lang,
+                           "exclude": [os.path.abspath(d) for d in exclude]})
 
     def student_deadline(self) -> float:
-        """Seconds after which a student's grading process is taken to hang."""
-        return len(self.modules) * (self.limits.timeout + EXERCISE_SLACK) + SLOT_STARTUP
+        """Seconds a student's grading may take before its grading process is taken to hang
+        (the process's own start is bounded apart, by SLOT_STARTUP)."""
+        if self.student_timeout is not None:
+            return self.student_timeout
+        return len(self.modules) * (self.limits.timeout + EXERCISE_SLACK)
 
 
 def student_seed(student: str, seed: int) -> int:
@@ -150,6 +156,7 @@ class Slot:
         self.errors = None
 
     def start(self) -> None:
+        """Start the process and wait until it is ready (its checks collected)."""
         if self.errors is not None:
             self.errors.close()
         self.errors = tempfile.TemporaryFile()
@@ -158,9 +165,14 @@ class Slot:
             [sys.executable, "-I", "-m", "mlgrade.gradeslot", self.config],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
             start_new_session=True)   # Ctrl-C reaches the batch, which stops its slots
+        ready = self.receive(SLOT_STARTUP, t("session.why.no_start", seconds=f"{SLOT_STARTUP:g}"))
+        if not ready.get("ready"):
+            self.stop()
+            raise SlotDied(t("session.why.no_start", seconds=f"{SLOT_STARTUP:g}"))
 
-    def grade(self, task: dict, deadline: float) -> dict:
-        """The slot's reply for one student; raise SlotDied if it ends or hangs."""
+    def grade(self, task: dict, seconds: float) -> dict:
+        """The slot's reply for one student; raise SlotDied if it ends, or hangs for more
+        than `seconds` (its start not counted)."""
         if self.process is None or self.process.poll() is not None:
             self.start()
         try:
@@ -168,12 +180,17 @@ class Slot:
             self.process.stdin.flush()
         except OSError:
             raise SlotDied(self.why()) from None
+        return self.receive(seconds, t("batch.why.hung", seconds=f"{seconds:g}"))
+
+    def receive(self, seconds: float, hung: str) -> dict:
+        """The next reply line; stop the process and raise SlotDied(`hung`) after `seconds`."""
+        deadline = time.monotonic() + seconds
         fd = self.process.stdout.fileno()
         while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 self.stop()
-                raise SlotDied(t("batch.why.hung", seconds=f"{deadline - task['started']:.0f}"))
+                raise SlotDied(hung)
             chunk = os.read(fd, 1 << 20)
             if not chunk:
                 raise SlotDied(self.why())
@@ -301,7 +318,8 @@ class Batch:
         for student in self.todo:
             tasks.put(student)
         results: queue.Queue = queue.Queue()
-        slots = [Slot(self.settings.slot_config()) for _ in range(min(self.jobs, len(self.todo)))]
+        config = self.settings.slot_config(exclude=[self.submissions])
+        slots = [Slot(config) for _ in range(min(self.jobs, len(self.todo)))]
         threads = [threading.Thread(target=self.serve, args=(slot, tasks, results), daemon=True)
                    for slot in slots]
         for th in threads:
@@ -328,11 +346,10 @@ class Batch:
             except queue.Empty:
                 break
             stamp = self.stamp(student)
-            started = time.monotonic()
             task = {"student": student, "workspace": self.workspace(student),
-                    "seed": student_seed(student, self.settings.seed), "started": started}
+                    "seed": student_seed(student, self.settings.seed)}
             try:
-                reply = slot.grade(task, started + self.settings.student_deadline())
+                reply = slot.grade(task, self.settings.student_deadline())
                 outcome = Outcome(student, reply.get("report"), reply.get("error"),
                                   usage=bool(reply.get("usage")), stamp=stamp)
             except SlotDied as exc:

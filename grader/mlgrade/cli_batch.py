@@ -49,6 +49,8 @@ def parse_shard(ctx, param, value) -> tuple[int, int]:
               show_default=True, help=t("cli.help.timeout"))
 @click.option("--memory-mb", type=click.IntRange(64, 1 << 20), default=Limits.memory_mb,
               show_default=True, help=t("cli.help.memory_mb"))
+@click.option("--student-timeout", type=click.FloatRange(1, 24 * 3600), metavar="SECONDS",
+              help=t("session.help.student_timeout"))
 @click.option("--isolation", type=click.Choice(["sandbox", "process"]), default="sandbox",
               show_default=True, help=t("batch.help.isolation"))
 @click.option("--checks", "checks_dirs", multiple=True, type=click.Path(exists=True),
@@ -59,7 +61,7 @@ def parse_shard(ctx, param, value) -> tuple[int, int]:
 @lang_option
 @click.pass_context
 def grade(ctx, submissions, output, reports, jobs, resume, seed, shard, exercises, timeout,
-          memory_mb, isolation, checks_dirs, assignment, report_formats):
+          memory_mb, student_timeout, isolation, checks_dirs, assignment, report_formats):
     from . import batch, notebooks, sandbox
 
     if resume and not reports:
@@ -74,7 +76,7 @@ def grade(ctx, submissions, output, reports, jobs, resume, seed, shard, exercise
         exercises = notebooks.course_modules(submissions, assignment)
     modules = tuple(m for m in catalog.MODULES if m in exercises) or catalog.MODULES
     settings = batch.Settings(modules, Limits(timeout=timeout, memory_mb=memory_mb),
-                              tuple(checks_dirs), isolation, seed, i18n.current())
+                              tuple(checks_dirs), isolation, seed, i18n.current(), student_timeout)
     try:
         job = batch.Batch(submissions, settings, output, reports, jobs, resume, shard,
                           assignment, report_formats)

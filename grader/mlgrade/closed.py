@@ -35,20 +35,22 @@ class GradingFolder:
     Layout: `pytest.ini` (empty), `mlgrade_catalog/mlgrade_catalog_<module>.py` (one line
     importing the catalog's `EXERCISE`) and one copy per instructor's checks folder or file,
     named after it.  A checks folder is copied without hidden entries, `__pycache__` and
-    the workspace itself (when the checks folder contains it).
+    the `excluded` folders (the workspaces, when the checks folder contains them).
+
+    One folder serves every student of a grading session: nothing in it is the student's.
     """
 
     CATALOG = "mlgrade_catalog"
 
-    def __init__(self, workspace: str, modules: list[str], checks: list[str]):
-        self.workspace = os.path.realpath(workspace)
+    def __init__(self, excluded: list[str], modules: list[str], checks: list[str]):
+        self.excluded = {os.path.realpath(folder) for folder in excluded}
         self.modules, self.checks = list(modules), list(checks)
         self.root = ""
         self.copies: dict[str, str] = {}      # copy -> the instructor's original path
 
     def create(self) -> None:
         """Write the folder; raise OSError if a checks folder cannot be copied, ValueError
-        if it is the workspace itself."""
+        if it is an excluded folder (the workspace) itself."""
         import tempfile
 
         self.root = os.path.realpath(tempfile.mkdtemp(prefix="mlgrade-grading-"))
@@ -78,7 +80,7 @@ class GradingFolder:
         import shutil
 
         source = os.path.realpath(original)
-        if source == self.workspace:
+        if source in self.excluded:
             raise ValueError(original)
         name = os.path.basename(source if os.path.isdir(source) else os.path.dirname(source))
         name = name.lstrip(".") or "checks"
@@ -98,7 +100,7 @@ class GradingFolder:
 
     def _ignore(self, folder: str, names: list[str]) -> list[str]:
         return [n for n in names if n.startswith(".") or n == "__pycache__"
-                or os.path.realpath(os.path.join(folder, n)) == self.workspace]
+                or os.path.realpath(os.path.join(folder, n)) in self.excluded]
 
     def pytest_args(self) -> list[str]:
         """pytest's command line: what to collect, and nothing read from elsewhere."""

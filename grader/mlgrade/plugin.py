@@ -1,5 +1,16 @@
-"""The pytest plugin: turns catalog declarations into test items and records outcomes."""
+"""The pytest plugin: turns catalog declarations into test items and records outcomes.
+
+One pytest session grades any number of students (runner.py): the checks are collected
+once (one `ExerciseItem` per catalog exercise, one item per instructor's check), then
+`pytest_runtestloop` hands `run_checks` to the runner, which calls it once per student
+with that student's `Pool` and seed.  Nothing of a student outlives its run: each item
+gets the student's `Run` and a fresh recorder at its set-up (`Run.start`), and the last
+item of each run is run with no next item, so that pytest tears down every fixture,
+whatever its scope (an instructor's session- or module-scoped fixture lives within one
+student).
+"""
 import logging
+import time
 
 import pytest
 
@@ -78,26 +89,29 @@ class Workspace:
         return StudentModule(self._recorder, module)
 
 
-class CheckItem(pytest.Item):
-    """One catalog check as a pytest item."""
+class ExerciseItem(pytest.Item):
+    """The checks of one catalog exercise as one pytest item.
 
-    def __init__(self, *, check: Check, seed: int, **kwargs):
+    Each check still runs on its own, with its own recorder and RNG, and gives its own
+    result (`Run.check`), as an item of its own would.  One item per exercise, not per
+    check: pytest's protocol costs about half a millisecond per item, paid again for
+    every student of a batch (13 items a student instead of about a hundred).
+    """
+
+    def __init__(self, *, exercise: Exercise, **kwargs):
         super().__init__(**kwargs)
-        self.check, self.seed = check, seed
+        self.checks = exercise.all_checks()
 
     def runtest(self) -> None:
-        token = SUBJECT.set(self.check.function)
-        try:
-            self.check.run(StudentModule(self.stash[RECORDER], self.check.module),
-                           rng_for(self.seed, self.check.id))
-        finally:
-            SUBJECT.reset(token)
+        run = self.stash[RUN]
+        for check in self.checks:
+            run.check(check)
 
     def repr_failure(self, excinfo, style=None) -> str:
-        return str(excinfo.value)
+        return f"{excinfo.type.__name__}: {excinfo.value}"
 
     def reportinfo(self):
-        return self.path, None, self.check.id
+        return self.path, None, self.name
 
 
 def classify(exc: BaseException | None, function: str) -> tuple[Status, str | None, str | None]:
@@ -129,14 +143,85 @@ def marked_exercise(mark) -> object:
     return mark.kwargs.get("exercise", mark.args[0] if mark.args else None)
 
 
-class MlgradePlugin:
-    """Makes the catalog's items, serves the fixture and collects `CheckResult`s."""
+class Run:
+    """One student's run of the collected checks: their pool, seed and results."""
 
-    def __init__(self, pool: Pool, seed: int, modules: list[str]):
-        self.pool, self.seed, self.modules = pool, seed, modules
+    def __init__(self, pool: Pool, seed: int):
+        self.pool, self.seed = pool, seed
         self.results: list[CheckResult] = []
-        self.collect_errors: list[tuple[str, str]] = []   # (path, last line of the error)
         self.infrastructure_error: InfrastructureError | None = None
+
+    def start(self, item) -> None:
+        """Give an item, at its set-up, this student's run and a fresh recorder (for an
+        instructor's check, through the `mlgrade_workspace` fixture)."""
+        item.stash[RUN] = self
+        item.stash[RECORDER] = Recorder(self.pool)
+
+    def check(self, check: Check) -> None:
+        """Run one catalog check and record its result; only an interruption propagates."""
+        recorder = Recorder(self.pool)
+        token = SUBJECT.set(check.function)
+        started = time.perf_counter()
+        try:
+            check.run(StudentModule(recorder, check.module), rng_for(self.seed, check.id))
+            exc = None
+        except (KeyboardInterrupt, pytest.exit.Exception):
+            raise
+        except BaseException as error:  # noqa: BLE001 - as pytest treats an item's call
+            exc = error
+        finally:
+            SUBJECT.reset(token)
+        meta = (check.module, check.function, check.id, check.title(), check.points, check.kind)
+        self.record(meta, recorder, exc, time.perf_counter() - started)
+
+    def record(self, meta: tuple, recorder: Recorder | None, exc: BaseException | None,
+               seconds: float) -> None:
+        module, function, check_id, name, points, kind = meta
+        if isinstance(exc, pytest.skip.Exception):
+            return
+        if isinstance(exc, InfrastructureError):
+            self.infrastructure_error = exc
+        last_call = recorder.last_call if recorder else None
+        called = last_call[1] if last_call else ""
+        status, message, diagnosis = classify(exc, function or called)
+        result = CheckResult(check_id, name, module, function, kind, status,
+                             points if status is Status.PASSED else 0.0, points, message,
+                             diagnosis_of(diagnosis), seconds=seconds)
+        if status is not Status.PASSED and recorder:
+            result.output = recorder.output()
+            result.traceback = getattr(exc, "traceback", "").replace(
+                'File "/workspace/', f'File "{self.pool.workspace}/')  # the sandbox's mount point
+            if (status is not Status.NOT_ATTEMPTED and not getattr(exc, "whole_module", False)
+                    and last_call):
+                result.call, result.call_exact = exact_call(*last_call[1:])
+        self.results.append(result)
+
+
+RUN = pytest.StashKey[Run]()
+
+
+def forget(item) -> None:
+    """Clear what an item kept of the previous student's run."""
+    for key in (RUN, RECORDER):
+        if key in item.stash:
+            del item.stash[key]
+    item._report_sections = []      # pytest appends captured output and logs at every run
+    item.user_properties = []       # an instructor's check may record properties
+
+
+class MlgradePlugin:
+    """Makes the catalog's items, serves the fixture, runs the items once per student.
+
+    Args:
+        serve: called once, after collection, with `run_checks`; it grades every student
+            (runner.py), calling `run_checks(pool, seed)` for each.
+    """
+
+    def __init__(self, modules: list[str], serve):
+        self.modules, self.serve = modules, serve
+        self.collect_errors: list[tuple[str, str]] = []   # (path, last line of the error)
+        self.items: list[pytest.Item] = []
+        self.run: Run | None = None        # the student being graded, during run_checks
 
     @pytest.fixture
     def mlgrade_workspace(self, request) -> Workspace:
@@ -147,17 +232,17 @@ class MlgradePlugin:
 
     def pytest_pycollect_makeitem(self, collector, name, obj):
         if name == "EXERCISE" and isinstance(obj, Exercise) and obj.module in self.modules:
-            return [CheckItem.from_parent(collector, name=c.id, check=c, seed=self.seed)
-                    for c in obj.all_checks()]
+            return [ExerciseItem.from_parent(collector, name=obj.module, exercise=obj)]
         return None
 
     def pytest_collection_modifyitems(self, items) -> None:
         for item in items:
-            if not isinstance(item, CheckItem):
+            if not isinstance(item, ExerciseItem):
                 self.check_marker(item)
         if self.collect_errors:
             items[:] = []    # an instructor's mistake: grade nothing rather than mis-grade
-        items[:] = [i for i in items if self.meta(i)[0] in self.modules]
+        items[:] = [i for i in items if isinstance(i, ExerciseItem)
+                    or self.meta(i)[0] in self.modules]
 
     def check_marker(self, item) -> None:
         """An instructor's check must say which catalog exercise it grades."""
@@ -179,11 +264,34 @@ class MlgradePlugin:
             lines = str(report.longrepr).strip().splitlines() or ["?"]
             self.collect_errors.append((str(collector.path), lines[-1][:300]))
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session) -> bool:
+        """Grade the students (none if collection failed: runner.py raises ChecksError)."""
+        if not self.collect_errors:
+            self.items = list(session.items)
+            self.serve(self.run_checks)
+        return True
+
+    def run_checks(self, pool: Pool, seed: int) -> list[CheckResult]:
+        """Run every collected check against one student's pool with their seed.
+
+        Raises InfrastructureError if grading itself broke (not the student's code).
+        """
+        self.run = Run(pool, seed)
+        try:
+            for i, item in enumerate(self.items):
+                forget(item)
+                following = self.items[i + 1] if i + 1 < len(self.items) else None
+                item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
+            run = self.run
+        finally:
+            self.run = None
+        if run.infrastructure_error:
+            raise run.infrastructure_error
+        return run.results
+
     def meta(self, item) -> tuple[str, str, str, str, float, str]:
-        """(module, function, id, name, points, kind) of a catalog or instructor check."""
-        if isinstance(item, CheckItem):
-            c = item.check
-            return c.module, c.function, c.id, c.title(), c.points, c.kind
+        """(module, function, id, name, points, kind) of an instructor's check."""
         mark = item.get_closest_marker("mlgrade")
         kwargs = mark.kwargs if mark else {}
         module = marked_exercise(mark) if mark else "custom"
@@ -191,33 +299,16 @@ class MlgradePlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item) -> None:
-        item.stash[RECORDER] = Recorder(self.pool)
+        self.run.start(item)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
-        if call.when == "call" or (call.when == "setup" and report.failed):
-            self.record(item, call.excinfo.value if call.excinfo else None, report.duration)
-
-    def record(self, item, exc: BaseException | None, seconds: float) -> None:
-        module, function, check_id, name, points, kind = self.meta(item)
-        if isinstance(exc, pytest.skip.Exception):
-            return
-        if isinstance(exc, InfrastructureError):
-            self.infrastructure_error = exc
-        recorder = item.stash.get(RECORDER, None)
-        last_call = recorder.last_call if recorder else None
-        called = last_call[1] if last_call else ""
-        status, message, diagnosis = classify(exc, function or called)
-        result = CheckResult(check_id, name, module, function, kind, status,
-                             points if status is Status.PASSED else 0.0, points, message,
-                             diagnosis_of(diagnosis), seconds=seconds)
-        if status is not Status.PASSED and recorder:
-            result.output = recorder.output()
-            result.traceback = getattr(exc, "traceback", "").replace(
-                'File "/workspace/', f'File "{self.pool.workspace}/')  # the sandbox's mount point
-            if (status is not Status.NOT_ATTEMPTED and not getattr(exc, "whole_module", False)
-                    and last_call):
-                result.call, result.call_exact = exact_call(*last_call[1:])
-        self.results.append(result)
+        if isinstance(item, ExerciseItem):    # its checks are recorded one by one (Run.check)
+            if report.failed:
+                self.run.infrastructure_error = InfrastructureError(
+                    f"{item.name}: {report.longreprtext[-300:]}")
+        elif call.when == "call" or (call.when == "setup" and report.failed):
+            self.run.record(self.meta(item), item.stash.get(RECORDER, None),
+                            call.excinfo.value if call.excinfo else None, report.duration)
