@@ -248,6 +248,21 @@ def test_a_hanging_grading_process_fails_its_student_only_and_is_replaced(tmp_pa
     assert left.stdout == "", "grading processes left running"
 
 
+def test_a_grading_process_that_never_gets_ready_fails_its_student_with_why(tmp_path):
+    """An instructor's check file that hangs at import: the grading process never finishes
+    collecting; each student is recorded with why, after the start-up bound."""
+    make(tmp_path / "subs", "ann", {})
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "test_slow.py").write_text("import time\ntime.sleep(3600)\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "mlgrade", "grade", "subs", "--output", "g.csv", "--jobs", "1",
+         "--checks", "checks", "-e", "ex02_mse", "--isolation", ISOLATION],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "MLGRADE_SLOT_STARTUP": "3"})
+    assert done.returncode == 1, done.stderr
+    assert "ann: its grading process did not get ready within 3 s" in done.stdout
+
+
 def test_the_student_timeout_is_checked_like_the_other_options(tmp_path, runner):
     from mlgrade.cli import cli
 

@@ -29,7 +29,9 @@ from .output import write_atomic
 from .sandbox import Limits
 
 SEED_RANGE = 2**31
-SLOT_STARTUP = 60.0      # seconds a grading process may take to start (imports, collection)
+# seconds a grading process may take to start (imports, the collection of the checks);
+# MLGRADE_SLOT_STARTUP changes it, for tests only (an instructor has --student-timeout)
+SLOT_STARTUP = float(os.environ.get("MLGRADE_SLOT_STARTUP", "60"))
 EXERCISE_SLACK = 5.0     # seconds per exercise beyond its timeout (worker starts, respawns)
 STOP_GRACE = 5.0         # seconds a stopped grading process has to clean up its workers
 
@@ -165,10 +167,10 @@ class Slot:
             [sys.executable, "-I", "-m", "mlgrade.gradeslot", self.config],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
             start_new_session=True)   # Ctrl-C reaches the batch, which stops its slots
-        ready = self.receive(SLOT_STARTUP, t("session.why.no_start", seconds=f"{SLOT_STARTUP:g}"))
-        if not ready.get("ready"):
+        why = t("session.why.no_start", seconds=f"{SLOT_STARTUP:g}")
+        if not self.receive(SLOT_STARTUP, why).get("ready"):
             self.stop()
-            raise SlotDied(t("session.why.no_start", seconds=f"{SLOT_STARTUP:g}"))
+            raise SlotDied(why)
 
     def grade(self, task: dict, seconds: float) -> dict:
         """The slot's reply for one student; raise SlotDied if it ends, or hangs for more
