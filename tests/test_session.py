@@ -248,10 +248,12 @@ def test_a_hanging_grading_process_fails_its_student_only_and_is_replaced(tmp_pa
     assert left.stdout == "", "grading processes left running"
 
 
-def test_a_grading_process_that_never_gets_ready_fails_its_student_with_why(tmp_path):
-    """An instructor's check file that hangs at import: the grading process never finishes
-    collecting; each student is recorded with why, after the start-up bound."""
-    make(tmp_path / "subs", "ann", {})
+def test_grading_processes_that_never_get_ready_end_the_batch_with_why(tmp_path):
+    """An instructor's check file that hangs at import: no grading process ever finishes
+    collecting.  The first student is recorded with why; when a second process cannot
+    start either, the batch stops (exit 2) instead of failing every student in turn."""
+    for student in ("ann", "bob", "cat"):
+        make(tmp_path / "subs", student, {})
     (tmp_path / "checks").mkdir()
     (tmp_path / "checks" / "test_slow.py").write_text("import time\ntime.sleep(3600)\n")
     done = subprocess.run(
@@ -259,8 +261,12 @@ def test_a_grading_process_that_never_gets_ready_fails_its_student_with_why(tmp_
          "--checks", "checks", "-e", "ex02_mse", "--isolation", ISOLATION],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
         env={**os.environ, "MLGRADE_SLOT_STARTUP": "3"})
-    assert done.returncode == 1, done.stderr
-    assert "ann: its grading process did not get ready within 3 s" in done.stdout
+    assert done.returncode == 2, done.stderr
+    assert ("grading processes cannot start (its grading process did not get ready within "
+            "3 s and was stopped)") in done.stderr
+    assert "Traceback" not in done.stderr
+    rows = (tmp_path / "g.csv").read_text().splitlines()
+    assert len(rows) == 2 and rows[1].startswith("ann,,,") and "did not get ready" in rows[1]
 
 
 def test_the_student_timeout_is_checked_like_the_other_options(tmp_path, runner):

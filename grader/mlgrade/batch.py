@@ -34,6 +34,7 @@ SEED_RANGE = 2**31
 SLOT_STARTUP = float(os.environ.get("MLGRADE_SLOT_STARTUP", "60"))
 EXERCISE_SLACK = 5.0     # seconds per exercise beyond its timeout (worker starts, respawns)
 STOP_GRACE = 5.0         # seconds a stopped grading process has to clean up its workers
+START_TRIES = 2          # grading processes that may fail to start before any started
 
 
 class BatchError(Exception):
@@ -148,6 +149,10 @@ class SlotDied(Exception):
     """The grading process ended or hung while grading a student."""
 
 
+class SlotNotReady(SlotDied):
+    """The grading process ended or hung before it was ready to grade."""
+
+
 class Slot:
     """One grading process (`python -m mlgrade.gradeslot`), replaced when it dies."""
 
@@ -168,9 +173,13 @@ class Slot:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
             start_new_session=True)   # Ctrl-C reaches the batch, which stops its slots
         why = t("session.why.no_start", seconds=f"{SLOT_STARTUP:g}")
-        if not self.receive(SLOT_STARTUP, why).get("ready"):
+        try:
+            ready = self.receive(SLOT_STARTUP, why).get("ready")
+        except SlotDied as exc:
+            raise SlotNotReady(str(exc)) from None
+        if not ready:
             self.stop()
-            raise SlotDied(why)
+            raise SlotNotReady(why)
 
     def grade(self, task: dict, seconds: float) -> dict:
         """The slot's reply for one student; raise SlotDied if it ends, or hangs for more
@@ -250,6 +259,8 @@ class Batch:
         self.resumed = self.plan_resume() if resume else []
         self.todo = [s for s in self.students if s not in {o.student for o in self.resumed}]
         self.stopping = threading.Event()
+        self.started = threading.Event()    # some grading process got ready
+        self.start_failures = 0
 
     # --- what each student's report is stamped with ----------------------------------
 
@@ -352,8 +363,11 @@ class Batch:
                     "seed": student_seed(student, self.settings.seed)}
             try:
                 reply = slot.grade(task, self.settings.student_deadline())
+                self.started.set()
                 outcome = Outcome(student, reply.get("report"), reply.get("error"),
                                   usage=bool(reply.get("usage")), stamp=stamp)
+            except SlotNotReady as exc:
+                outcome = self.not_started(student, str(exc), stamp)
             except SlotDied as exc:
                 outcome = Outcome(student, error=str(exc), stamp=stamp)
             except Exception as exc:  # noqa: BLE001 - never lose a student silently
@@ -362,6 +376,16 @@ class Batch:
                 break
             results.put(outcome)
         slot.stop()
+
+    def not_started(self, student: str, why: str, stamp: dict) -> Outcome:
+        """The student whose grading process could not start: failed to grade, or, when
+        no process has ever started and START_TRIES have failed, the end of the batch
+        (the same cause, e.g. a checks file that hangs at import, would fail everyone)."""
+        self.start_failures += 1     # under the GIL; an exact count does not matter
+        if not self.started.is_set() and self.start_failures >= START_TRIES:
+            return Outcome(student, error=t("session.cannot_start", why=why), usage=True,
+                           stamp=stamp)
+        return Outcome(student, error=why, stamp=stamp)
 
 
 def dumps(data: dict) -> str:
