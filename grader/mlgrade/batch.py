@@ -156,8 +156,9 @@ class SlotNotReady(SlotDied):
 class Slot:
     """One grading process (`python -m mlgrade.gradeslot`), replaced when it dies."""
 
-    def __init__(self, config: str):
+    def __init__(self, config: str, started: threading.Event | None = None):
         self.config = config
+        self.started = started or threading.Event()   # set once any process got ready
         self.process: subprocess.Popen | None = None
         self.buffer = b""
         self.errors = None
@@ -180,6 +181,7 @@ class Slot:
         if not ready:
             self.stop()
             raise SlotNotReady(why)
+        self.started.set()
 
     def grade(self, task: dict, seconds: float) -> dict:
         """The slot's reply for one student; raise SlotDied if it ends, or hangs for more
@@ -332,7 +334,7 @@ class Batch:
             tasks.put(student)
         results: queue.Queue = queue.Queue()
         config = self.settings.slot_config(exclude=[self.submissions])
-        slots = [Slot(config) for _ in range(min(self.jobs, len(self.todo)))]
+        slots = [Slot(config, self.started) for _ in range(min(self.jobs, len(self.todo)))]
         threads = [threading.Thread(target=self.serve, args=(slot, tasks, results), daemon=True)
                    for slot in slots]
         for th in threads:
@@ -363,7 +365,6 @@ class Batch:
                     "seed": student_seed(student, self.settings.seed)}
             try:
                 reply = slot.grade(task, self.settings.student_deadline())
-                self.started.set()
                 outcome = Outcome(student, reply.get("report"), reply.get("error"),
                                   usage=bool(reply.get("usage")), stamp=stamp)
             except SlotNotReady as exc:
