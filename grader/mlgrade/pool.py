@@ -36,27 +36,44 @@ class OutputLog:
         self.lock = threading.Lock()
         self.pending: set[int] = set()
 
+    def watch(self, fd: int) -> None:
+        """Count `fd` as the output of a worker from now on (before its `drain` starts)."""
+        with self.lock:
+            self.pending.add(fd)
+
     def drain(self, fd: int) -> None:
-        self.pending.add(fd)
+        """Read `fd` to its end.  Each chunk is read and counted under the lock, so once
+        `settle` finds the pipe empty and takes the lock, what was read is counted."""
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
         try:
-            while chunk := os.read(fd, 1 << 16):
+            while True:
+                poller.poll()            # output or end of file: wait outside the lock
                 with self.lock:
+                    chunk = os.read(fd, 1 << 16)
+                    if not chunk:
+                        break
                     self.total += len(chunk)
                     room = self.WINDOW - len(self.window)
                     if room > 0:
                         self.window += chunk[:room]
+        except OSError:
+            pass
         finally:
-            self.pending.discard(fd)
+            with self.lock:
+                self.pending.discard(fd)
             os.close(fd)
 
     def settle(self, limit: float = 0.2) -> None:
         """Wait (briefly) until output already written by the worker has been read."""
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
-            fds = list(self.pending)
+            with self.lock:
+                fds = list(self.pending)
             try:
                 if not fds or not select.select(fds, [], [], 0)[0]:
-                    return
+                    with self.lock:       # a chunk being read is counted once we have it
+                        return
             except (OSError, ValueError):
                 return
             time.sleep(0.001)
@@ -107,6 +124,7 @@ class Worker:
             for fd in (req_r, rep_w, out_w):
                 os.close(fd)
         os.set_blocking(self.req_w, False)
+        log.watch(out_r)
         self.reader = threading.Thread(target=log.drain, args=(out_r,), daemon=True)
         self.reader.start()
         self.buffer = bytearray()
