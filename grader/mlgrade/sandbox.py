@@ -165,6 +165,8 @@ def readable_tree(folder: str, uid: int, deep: bool = True, most: int = 5000) ->
         return False
     seen = 0
     for parent, dirs, files in os.walk(folder) if deep else ():
+        if parent.count(os.sep) - folder.count(os.sep) > 64:    # os.walk recurses
+            return False
         for name in dirs + files:
             seen += 1
             try:
@@ -273,9 +275,22 @@ def bwrap_prefix(workspace: str, info_fd: int, uid: int | None = None) -> list[s
         args += ["--dev-bind", f"{devices}/{dev}", f"/dev/{dev}"]
     for i, name in enumerate(("stdin", "stdout", "stderr")):
         args += ["--symlink", f"/proc/self/fd/{i}", f"/dev/{name}"]
-    args += ["--symlink", "/proc/self/fd", "/dev/fd", "--remount-ro", "/dev"]
+    args += ["--symlink", "/proc/self/fd", "/dev/fd"]
+    if posix_mqueue():     # the sandbox's own queues, where a warm sandbox can find and remove them
+        args += ["--mqueue", "/dev/mqueue"]
+    args += ["--remount-ro", "/dev"]
     args += ["--chdir", "/scratch"]
     return args + ["--remount-ro", "/"]   # bwrap's root is a tmpfs of no size: read-only
+
+
+@functools.cache
+def posix_mqueue() -> bool:
+    """Whether the kernel has POSIX message queues (their file system)."""
+    try:
+        with open("/proc/filesystems") as f:
+            return any(line.split()[-1:] == ["mqueue"] for line in f)
+    except OSError:
+        return False
 
 
 @functools.cache

@@ -1,0 +1,140 @@
+"""A student graded in a batch's warm sandbox cannot reach the next student graded in it.
+
+Each test grades a hostile student, then a correct one, in the same staged sandbox (as a
+grading process of `mlgrade grade` does): the second must get full marks and find nothing
+of the first.  What a worker can change outside itself: the zygote's inherited state
+(it runs as the same user), the scratch folders' own mode and attributes, POSIX message
+queues and keys (which outlive processes), and the workspace copied into the stage.
+"""
+import os
+import platform
+import textwrap
+
+import pytest
+
+from mlgrade import zygote
+from mlgrade.sandbox import Limits
+
+from conftest import failing, grade
+
+LIMITS = Limits(timeout=3, memory_mb=512)
+CORRECT = """
+    import ctypes, os
+    import numpy as np
+    def predict(w, x, b):
+        {}
+        return np.asarray(x) @ np.asarray(w) + b
+    """
+
+
+@pytest.fixture
+def staged():
+    """The grading process's warm sandbox for many students (as gradeslot.py starts it)."""
+    zygote.start_staged(LIMITS)
+    zygote.wait_started()
+    yield zygote._warm["staged"]
+    zygote._warm.pop("staged").close()
+
+
+def first_then_second(tmp_path, first: str, second: str):
+    """Grade two students' ex01 one after the other; the second's report."""
+    for name, source in (("first", first), ("second", second)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "ex01_forward.py").write_text(textwrap.dedent(source))
+    grade(tmp_path / "first", modules=["ex01_forward"], limits=LIMITS, isolation="sandbox")
+    return grade(tmp_path / "second", modules=["ex01_forward"], limits=LIMITS,
+                 isolation="sandbox")
+
+
+def full_marks(report) -> None:
+    ex = report.exercises[0]
+    assert ex.score == ex.max_score, failing(report)
+
+
+SETS_THE_ZYGOTE = """
+    import os, resource
+    zygote = os.getppid()
+    {}
+    def predict(w, x, b):
+        return 0.0
+    """
+INHERITS_NOTHING = CORRECT.format(
+    "assert (os.getpriority(os.PRIO_PROCESS, 0), os.sched_getscheduler(0)) == (0, 0)\n"
+    "        assert os.sched_getaffinity(0) == {cpus}")
+
+
+@pytest.mark.parametrize("attack", [
+    "resource.prlimit(zygote, resource.RLIMIT_AS, (100 << 20, 100 << 20))",
+    "resource.prlimit(zygote, resource.RLIMIT_CPU, (2, 2))",
+    "os.setpriority(os.PRIO_PROCESS, zygote, 19)",
+    "os.sched_setscheduler(zygote, os.SCHED_IDLE, os.sched_param(0))",
+    "os.sched_setaffinity(zygote, {min(os.sched_getaffinity(0))})",
+])
+def test_what_a_student_sets_on_the_zygote_is_not_inherited_by_the_next(
+        tmp_path, staged, attack):
+    cpus = os.sched_getaffinity(0)
+    report = first_then_second(tmp_path, SETS_THE_ZYGOTE.format(attack),
+                               INHERITS_NOTHING.replace("{cpus}", repr(cpus)))
+    full_marks(report)
+
+
+LOCKS_THE_SCRATCH = r"""
+    import os, struct
+    for folder in ("/scratch", "/tmp"):
+        os.makedirs(f"{folder}/locked/deeper")
+        open(f"{folder}/locked/deeper/answers", "w").write("the first student's")
+        os.chmod(f"{folder}/locked/deeper", 0)
+        os.chmod(f"{folder}/locked", 0o500)
+    os.setxattr("/scratch", "user.answers", b"the first student's")
+    # a default ACL of no permissions: the files the next student makes there are unusable
+    acl = struct.pack("<I", 2) + b"".join(struct.pack("<HHI", tag, 0, 0xffffffff)
+                                          for tag in (1, 4, 0x20))
+    try:
+        os.setxattr("/tmp", "system.posix_acl_default", acl)
+    except OSError:
+        pass                               # a tmpfs without ACLs
+    os.chmod("/scratch", 0o500)
+    def predict(w, x, b):
+        return 0.0
+    """
+WRITES_SCRATCH = CORRECT.format("""for folder in ("/scratch", "/tmp"):
+            assert "locked" not in os.listdir(folder) and not os.listxattr(folder), folder
+            os.makedirs(f"{folder}/cache", exist_ok=True)     # as matplotlib does on import
+            open(f"{folder}/cache/fonts", "w").write("x")""")
+
+
+def test_the_scratch_folders_come_back_as_new_for_the_next_student(tmp_path, staged):
+    report = first_then_second(tmp_path, LOCKS_THE_SCRATCH, WRITES_SCRATCH)
+    full_marks(report)
+    assert not staged.broken           # restored, not given up
+
+
+KEEPS_A_QUEUE_AND_KEYS = """
+    import ctypes, os
+    libc = ctypes.CDLL(None)
+    rt = ctypes.CDLL("librt.so.1")
+    assert rt.mq_open(b"/answers", os.O_CREAT | os.O_RDWR, 0o666, None) >= 0
+    for keyring in (-3, -4, -5):           # session, user and user-session keyrings
+        assert libc.syscall(248, b"user", b"answers", b"x", 1, keyring) > 0    # add_key
+    persistent = libc.syscall(250, 22, -1, -4)                                # get_persistent
+    if persistent > 0:
+        libc.syscall(248, b"user", b"answers", b"x", 1, persistent)
+    def predict(w, x, b):
+        return 0.0
+    """
+FINDS_NO_QUEUE_OR_KEY = CORRECT.format("""libc = ctypes.CDLL(None)
+        assert ctypes.CDLL("librt.so.1").mq_open(b"/answers", os.O_RDONLY) == -1, "queue"
+        persistent = libc.syscall(250, 22, -1, -3)
+        for keyring in (-3, -4, -5, persistent):
+            if keyring != -1:                                                 # keyctl_search
+                assert libc.syscall(250, 10, keyring, b"user", b"answers", 0) == -1, keyring""")
+
+
+MQUEUE = "mqueue" in open("/proc/filesystems").read()
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64" or not MQUEUE,
+                    reason="system call numbers of x86_64; POSIX message queues")
+def test_queues_and_keys_of_a_student_are_gone_for_the_next(tmp_path, staged):
+    report = first_then_second(tmp_path, KEEPS_A_QUEUE_AND_KEYS, FINDS_NO_QUEUE_OR_KEY)
+    full_marks(report)
