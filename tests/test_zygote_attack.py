@@ -138,3 +138,23 @@ MQUEUE = "mqueue" in open("/proc/filesystems").read()
 def test_queues_and_keys_of_a_student_are_gone_for_the_next(tmp_path, staged):
     report = first_then_second(tmp_path, KEEPS_A_QUEUE_AND_KEYS, FINDS_NO_QUEUE_OR_KEY)
     full_marks(report)
+
+
+def test_a_workspace_too_deep_to_stage_costs_only_its_own_student(tmp_path, staged):
+    deep = tmp_path / "first"
+    deep.mkdir()
+    (deep / "ex01_forward.py").write_text("def predict(w, x, b):\n    return 0.0\n")
+    folders = [str(deep)]
+    for _ in range(1100):              # deeper than Python's recursion limit
+        folders.append(os.path.join(folders[-1], "d"))
+        os.mkdir(folders[-1])
+    try:
+        first = grade(deep, modules=["ex01_forward"], limits=LIMITS, isolation="sandbox")
+    finally:
+        for folder in reversed(folders[1:]):     # (too deep for pytest's rmtree too)
+            os.rmdir(folder)
+    assert first.exercises[0].score == 0
+    (tmp_path / "second").mkdir()
+    (tmp_path / "second" / "ex01_forward.py").write_text(textwrap.dedent(CORRECT.format("")))
+    full_marks(grade(tmp_path / "second", modules=["ex01_forward"], limits=LIMITS,
+                     isolation="sandbox"))

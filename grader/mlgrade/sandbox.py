@@ -156,7 +156,8 @@ def workspace_reachable(workspace: str, uid: int) -> bool:
 
 def readable_tree(folder: str, uid: int, deep: bool = True, most: int = 5000) -> bool:
     """Whether `uid` can read `folder` and (if `deep`) everything in it (False beyond `most`
-    entries: the grader's user then runs the worker, rather than one that may fail to read)."""
+    entries or 64 folders deep: the grader's user then runs the worker, rather than one that
+    may fail to read)."""
     try:
         st = os.stat(folder)
     except OSError:

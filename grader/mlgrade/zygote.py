@@ -40,6 +40,7 @@ READY_WAIT = 20.0      # seconds the zygote may take to import numpy (a loaded m
 REPLY_WAIT = 3.0       # seconds for any other answer of the zygote
 STAGE_FILES = 2000     # a workspace staged for a reused sandbox: at most so many entries
 STAGE_BYTES = 64 << 20  # and so many bytes; a larger one gets a sandbox of its own
+STAGE_DEPTH = 32        # and folders so deep (the copy is walked and removed recursively)
 
 
 def enabled(isolation: str) -> bool:
@@ -306,6 +307,8 @@ def stage(workspace: str, folder: str) -> None:
     entries, size = 0, 0
     for top, dirs, files in os.walk(workspace):
         rel = os.path.relpath(top, workspace)
+        if rel.count(os.sep) >= STAGE_DEPTH:
+            raise StageError("too deep")
         target = os.path.normpath(os.path.join(folder, rel))
         for name in dirs + files:
             entries += 1
