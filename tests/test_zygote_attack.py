@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from mlgrade import zygote
+from mlgrade import sandbox, zygote
 from mlgrade.sandbox import Limits
 
 from conftest import failing, grade
@@ -158,3 +158,17 @@ def test_a_workspace_too_deep_to_stage_costs_only_its_own_student(tmp_path, stag
     (tmp_path / "second" / "ex01_forward.py").write_text(textwrap.dedent(CORRECT.format("")))
     full_marks(grade(tmp_path / "second", modules=["ex01_forward"], limits=LIMITS,
                      isolation="sandbox"))
+
+
+def test_the_staged_copy_is_readable_by_no_other_user_of_the_machine(tmp_path, staged):
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "ex01_forward.py").write_text(textwrap.dedent(CORRECT.format("")))
+    zygote.stage(str(tmp_path / "ws"), staged.workspace)
+    copy = os.path.join(staged.workspace, "ex01_forward.py")
+    assert open(copy).read() == (tmp_path / "ws" / "ex01_forward.py").read_text()
+    another_user = os.getuid() + 4321 if os.getuid() else 4321
+    assert not sandbox.reachable(copy, another_user)      # e.g. a classmate on the server
+    full_marks(grade(tmp_path / "ws", modules=["ex01_forward"], limits=LIMITS,
+                     isolation="sandbox"))                # while the sandbox's user reads it
+    assert not staged.broken and staged.process.uid == (sandbox.NOBODY if os.getuid() == 0
+                                                         else None)

@@ -203,10 +203,16 @@ def start_for_command(argv: list[str]) -> None:
 
 
 def start_staged(limits: sandbox.Limits | None = None) -> threading.Thread:
-    """Start the warm sandbox that a batch's grading process keeps for all its students."""
-    folder = tempfile.mkdtemp(prefix="mlgrade-stage-")
+    """Start the warm sandbox that a batch's grading process keeps for all its students.
+
+    The staging folder lies in a folder of mode 700: no other user of the machine (another
+    student on a shared server) reads the copies; the sandbox's user reaches it through
+    the sandbox's own view of the folders it cannot cross (see sandbox.views)."""
+    base = tempfile.mkdtemp(prefix="mlgrade-stage-")
+    atexit.register(shutil.rmtree, base, ignore_errors=True)
+    folder = os.path.join(base, "workspace")
+    os.mkdir(folder)
     os.chmod(folder, 0o755)
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return _start("staged", folder, limits)
 
 
