@@ -172,3 +172,16 @@ def test_the_staged_copy_is_readable_by_no_other_user_of_the_machine(tmp_path, s
                      isolation="sandbox"))                # while the sandbox's user reads it
     assert not staged.broken and staged.process.uid == (sandbox.NOBODY if os.getuid() == 0
                                                          else None)
+
+
+def test_a_staged_sandbox_given_up_is_replaced_for_the_next_students(tmp_path, staged):
+    report = first_then_second(tmp_path, SETS_THE_ZYGOTE.format(
+        "resource.prlimit(zygote, resource.RLIMIT_NOFILE, (16, 16))"), CORRECT.format(""))
+    full_marks(report)
+    assert staged.broken
+    assert zygote._warm["staged"] is not staged and not zygote._warm["staged"].broken
+    (tmp_path / "third").mkdir()
+    (tmp_path / "third" / "ex01_forward.py").write_text(textwrap.dedent(CORRECT.format("")))
+    full_marks(grade(tmp_path / "third", modules=["ex01_forward"], limits=LIMITS,
+                     isolation="sandbox"))
+    assert not zygote._warm["staged"].broken

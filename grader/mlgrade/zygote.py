@@ -63,7 +63,7 @@ class Zygote:
 
     def __init__(self, workspace: str, limits: sandbox.Limits, staged: bool = False,
                  uid: int | None | str = "auto"):
-        self.workspace, self.staged = workspace, staged
+        self.workspace, self.staged, self.limits = workspace, staged, limits
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.process = sandbox.Process("sandbox", workspace, "", limits, (theirs.fileno(),),
@@ -260,6 +260,11 @@ def for_workspace(workspace: str, limits: sandbox.Limits) -> Zygote | None:
     with _lock:
         bound = _warm.pop("bound", None)
         staged = _warm.get("staged")
+    if staged and staged.broken:     # given up after a student's code: a new one, so that
+        _start("staged", staged.workspace, staged.limits)    # the batch stays warm
+        wait_started()
+        with _lock:
+            staged = _warm.get("staged")
     if bound and bound.workspace == workspace and not bound.broken:
         return bound
     if bound:
