@@ -185,3 +185,14 @@ def test_a_staged_sandbox_given_up_is_replaced_for_the_next_students(tmp_path, s
     full_marks(grade(tmp_path / "third", modules=["ex01_forward"], limits=LIMITS,
                      isolation="sandbox"))
     assert not zygote._warm["staged"].broken
+
+
+def test_signals_of_a_student_do_not_reach_the_zygote(tmp_path, staged):
+    """kill(-1), SIGSTOP and SIGKILL of the zygote: the staged sandbox stays in use."""
+    report = first_then_second(tmp_path, SETS_THE_ZYGOTE.format(
+        "import signal\n"
+        "    for sig in (signal.SIGSTOP, signal.SIGTERM, signal.SIGKILL):\n"
+        "        os.kill(zygote, sig)\n"
+        "    os.kill(-1, signal.SIGKILL)"), CORRECT.format(""))
+    full_marks(report)
+    assert not staged.broken and zygote._warm["staged"] is staged

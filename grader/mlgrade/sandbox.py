@@ -413,8 +413,11 @@ class Process:
             info_r, info_w = os.pipe()
             self.uid = uid = worker_user(workspace, "sandbox") if uid == "auto" else uid
             config.update(workspace="/workspace")
-            argv = bwrap_prefix(workspace, info_w, uid) + [python, "-I", "-S", "-B", "-u",
-                                                           f"/opt/mlgrade/worker/{entry}"]
+            # the zygote is the PID namespace's init: its workers' signals (kill(-1) too)
+            # cannot reach it, so that one exercise's code cannot kill another's worker
+            init = ["--as-pid-1"] if entry == "zygote.py" else []
+            argv = bwrap_prefix(workspace, info_w, uid) + init + [
+                python, "-I", "-S", "-B", "-u", f"/opt/mlgrade/worker/{entry}"]
             cwd, home, pass_fds = "/", "/scratch", (*fds, info_w)
         else:
             self.uid = uid = worker_user(workspace, isolation) if uid == "auto" else uid

@@ -15,6 +15,8 @@ serves requests (one JSON message each, SOCK_SEQPACKET):
         V IPC objects, POSIX message queues and keys (before another student's workspace is
         put in); reply {}.
 
+It is the sandbox's PID namespace's init (bwrap --as-pid-1): no worker can kill or stop it
+with a signal, so one exercise's code cannot end another's worker with the sandbox.
 Before each fork it kills every process of the sandbox that is not in the process group of
 a worker still in use (what an earlier exercise left behind) and, when none is in use,
 empties /scratch and /tmp: an exercise starts as it would in a sandbox of its own.
@@ -329,6 +331,9 @@ def handle(sock: socket.socket, message: dict, fds: list[int]) -> dict:
 def main() -> None:
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)   # no ptrace, no /proc/self/mem
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    # the PID namespace's init (bwrap --as-pid-1): the orphans of the sandbox are reaped
+    # as they end (a zombie holds a pid of its worker's cgroup)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: reap())
     sock = socket.socket(fileno=CONFIG["socket"])
     sock.sendall(json.dumps({"ready": True}).encode())
     while True:
