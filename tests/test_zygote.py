@@ -197,3 +197,16 @@ def test_a_workspace_too_large_to_stage_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(zygote, "STAGE_FILES", 3)
     with pytest.raises(zygote.StageError):
         zygote.stage(str(ws), str(copy))
+
+
+def test_the_report_names_the_user_the_staged_sandbox_ran_as(tmp_path, staged):
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "ex01_forward.py").write_text("def predict(w, x, b):\n    raise RuntimeError("
+                                        "'uid=' + open('/proc/self/uid_map').read().split()[1])\n")
+    os.chmod(ws / "ex01_forward.py", 0o600)      # nobody could not read it where it is
+    report = grade(ws, modules=["ex01_forward"], limits=LIMITS, isolation="sandbox")
+    uid = staged.process.uid
+    expected = uid if uid is not None else os.geteuid()
+    assert f"uid={expected}" in report.exercises[0].checks[0].message
+    assert f"uid {expected} outside" in report.limits["user"], report.limits["user"]

@@ -327,6 +327,9 @@ class Pool:
         # a warm sandbox forks each worker in ms: none is started ahead (see zygote.py)
         self.warm = zygote.for_workspace(workspace, limits) if zygote.enabled(isolation) else None
         self.prefetch = 0 if self.warm else PREFETCH
+        # the user the workers run as: the warm sandbox's (a staged copy of the workspace
+        # may be readable by nobody where the workspace is not), else as sandbox.worker_user
+        self.user = self.warm.process.uid if self.warm else "auto"
         for ex in self.exercises.values():
             ex.warm = self.warm
 

@@ -81,7 +81,7 @@ def grade_files(workspace: str, modules: list[str] | None = None, seed: int | No
     limits = limits or Limits()
     return Report(workspace, seed, pool.isolation, i18n.current(),
                   group(plugin.results, modules),
-                  sandbox.describe(chosen, limits, os.path.abspath(workspace)),
+                  sandbox.describe(chosen, limits, os.path.abspath(workspace), pool.user),
                   sandbox.gaps(chosen, os.path.abspath(workspace)))
 
 

@@ -544,13 +544,15 @@ def tokened(pids: list[int], token: str) -> list[int]:
     return out
 
 
-def describe(isolation: str, limits: Limits, workspace: str) -> dict[str, str]:
+def describe(isolation: str, limits: Limits, workspace: str,
+             uid: int | None | str = "auto") -> dict[str, str]:
     """Which limits hold for the whole worker, and how: report["limits"] (English, technical).
 
-    The same decisions as `Process` takes, so the report says what was really enforced.
+    The same decisions as `Process` takes, so the report says what was really enforced;
+    `uid`: the user the workers ran as, if known (a warm sandbox's, see `Pool.user`).
     """
     mech = cgroups.mechanisms()
-    uid = worker_user(workspace, isolation)
+    uid = worker_user(workspace, isolation) if uid == "auto" else uid
     unprivileged = uid is not None or os.geteuid() != 0
     memory = mech.get("memory") or (
         "fallback: resident memory of the worker's whole process tree summed every 0.1 s "
