@@ -51,7 +51,7 @@ sys.path.extend(CONFIG["site"])
 
 import numpy as np  # noqa: E402,F401 - imported once, for every worker forked
 import wire  # noqa: E402,F401
-import importlib.util, resource, traceback, warnings  # noqa: E401,E402,F401 - main.py's
+import importlib.util, traceback, warnings  # noqa: E401,E402,F401 - main.py's
 
 gc.freeze()   # what is imported stays out of the collector: forked workers share its pages
 
