@@ -149,8 +149,9 @@ def wipe(top: str) -> bool:
     depth.  Everything in it belongs to this process's user.  Returns whether it is empty."""
     try:
         os.chmod(top, SCRATCH[top])
-        for name in os.listxattr(top):
-            os.removexattr(top, name)
+        for name in os.listxattr(top):   # user.*, and the ACLs (security.*: not the worker's)
+            if name.startswith(("user.", "system.")):
+                os.removexattr(top, name)
     except OSError:
         return False
     todo, seen = [top], set()
