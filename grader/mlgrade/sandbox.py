@@ -248,9 +248,12 @@ def _ro(src: str, dest: str | None = None) -> list[str]:
     return ["--ro-bind", src, dest or src]
 
 
-def bwrap_prefix(workspace: str, info_fd: int, uid: int | None = None) -> list[str]:
+def bwrap_prefix(workspace: str, info_fd: int, uid: int | None = None,
+                 warm: bool = False) -> list[str]:
     """The bwrap command line up to the worker's own argv, for bwrap started as `uid`
-    (None: as the grader's user)."""
+    (None: as the grader's user); `warm`: for a warm sandbox's zygote (zygote.py), the
+    PID namespace's init, with a POSIX message queue file system where it finds the
+    queues to remove between students."""
     args = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session",
             "--cap-drop", "ALL", "--uid", str(NOBODY), "--gid", str(NOBODY),
             "--info-fd", str(info_fd)]
@@ -277,10 +280,11 @@ def bwrap_prefix(workspace: str, info_fd: int, uid: int | None = None) -> list[s
     for i, name in enumerate(("stdin", "stdout", "stderr")):
         args += ["--symlink", f"/proc/self/fd/{i}", f"/dev/{name}"]
     args += ["--symlink", "/proc/self/fd", "/dev/fd"]
-    if posix_mqueue():     # the sandbox's own queues, where a warm sandbox can find and remove them
+    if warm and posix_mqueue():
         args += ["--mqueue", "/dev/mqueue"]
     args += ["--remount-ro", "/dev"]
     args += ["--chdir", "/scratch"]
+    args += ["--as-pid-1"] if warm else []     # its workers' signals cannot reach it
     return args + ["--remount-ro", "/"]   # bwrap's root is a tmpfs of no size: read-only
 
 
@@ -413,10 +417,7 @@ class Process:
             info_r, info_w = os.pipe()
             self.uid = uid = worker_user(workspace, "sandbox") if uid == "auto" else uid
             config.update(workspace="/workspace")
-            # the zygote is the PID namespace's init: its workers' signals (kill(-1) too)
-            # cannot reach it, so that one exercise's code cannot kill another's worker
-            init = ["--as-pid-1"] if entry == "zygote.py" else []
-            argv = bwrap_prefix(workspace, info_w, uid) + init + [
+            argv = bwrap_prefix(workspace, info_w, uid, warm=entry == "zygote.py") + [
                 python, "-I", "-S", "-B", "-u", f"/opt/mlgrade/worker/{entry}"]
             cwd, home, pass_fds = "/", "/scratch", (*fds, info_w)
         else:
