@@ -119,6 +119,7 @@ KEEPS_A_QUEUE_AND_KEYS = """
     persistent = libc.syscall(250, 22, -1, -4)                                # get_persistent
     if persistent > 0:
         libc.syscall(248, b"user", b"answers", b"x", 1, persistent)
+    os.chmod("/dev/mqueue", 0)
     def predict(w, x, b):
         return 0.0
     """
@@ -138,6 +139,7 @@ MQUEUE = "mqueue" in open("/proc/filesystems").read()
 def test_queues_and_keys_of_a_student_are_gone_for_the_next(tmp_path, staged):
     report = first_then_second(tmp_path, KEEPS_A_QUEUE_AND_KEYS, FINDS_NO_QUEUE_OR_KEY)
     full_marks(report)
+    assert not staged.broken           # removed, not given up
 
 
 def test_a_workspace_too_deep_to_stage_costs_only_its_own_student(tmp_path, staged):

@@ -282,11 +282,10 @@ def remove_ipc() -> None:
                 remove(ipc_id, 0, 0, None)
             else:
                 remove(ipc_id, 0, None)
-    for name in os.listdir(MQUEUE) if os.path.isdir(MQUEUE) else []:
-        try:
+    if os.path.isdir(MQUEUE):
+        os.chmod(MQUEUE, 0o1777)        # as mounted; its owner is the sandbox's user
+        for name in os.listdir(MQUEUE):
             os.unlink(os.path.join(MQUEUE, name))
-        except OSError:
-            pass
     if SYSCALLS:
         keyctl = SYSCALLS[0]
         persistent = libc.syscall(keyctl, KEYCTL_GET_PERSISTENT, -1, USER_KEYRING)
