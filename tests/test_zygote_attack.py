@@ -15,7 +15,7 @@ import pytest
 from mlgrade import sandbox, zygote
 from mlgrade.sandbox import Limits
 
-from conftest import failing, grade
+from conftest import SOLUTIONS, failing, grade
 
 LIMITS = Limits(timeout=3, memory_mb=512)
 CORRECT = """
@@ -198,3 +198,33 @@ def test_signals_of_a_student_do_not_reach_the_zygote(tmp_path, staged):
         "    os.kill(-1, signal.SIGKILL)"), CORRECT.format(""))
     full_marks(report)
     assert not staged.broken and zygote._warm["staged"] is staged
+
+
+PINS_SHARED_MEMORY = """
+import ctypes
+_libc = ctypes.CDLL(None)
+_libc.shmat.restype = ctypes.c_void_p
+_segment = _libc.shmget(0, 150 << 20, 0o1600)          # IPC_PRIVATE, IPC_CREAT
+_address = _libc.shmat(_segment, None, 0)
+ctypes.memset(_address, 1, 150 << 20)                   # charged to this worker's cgroup
+_libc.shmdt(ctypes.c_void_p(_address))                  # and left when the worker ends
+"""
+FINDS_NO_SEGMENT = """
+def mse_grad_pred(*args):
+    left = open("/proc/sysvipc/shm").read().splitlines()[1:]
+    raise RuntimeError(f"{len(left)} segments left")
+"""
+
+
+def test_shared_memory_of_ended_workers_does_not_add_up_past_the_memory_limit(workspace):
+    """Two exercises each leave 150 MB of System V shared memory (their limit: 256 MB):
+    the third finds none, rather than 300 MB held outside every worker's limit."""
+    ws = workspace(**{m: (SOLUTIONS / f"{m}.py").read_text() + PINS_SHARED_MEMORY
+                      for m in ("ex01_forward", "ex02_mse")})
+    with open(ws / "ex03_chain_rule.py", "a") as f:
+        f.write(FINDS_NO_SEGMENT)
+    report = grade(ws, modules=["ex01_forward", "ex02_mse", "ex03_chain_rule"],
+                   limits=Limits(timeout=3, memory_mb=256), isolation="sandbox")
+    messages = [c.message for c in report.exercises[2].checks if not c.passed]
+    assert messages and all(m.endswith(": 0 segments left") for m in messages), messages
+    assert [e.score for e in report.exercises[:2]] == [5, 9], failing(report)

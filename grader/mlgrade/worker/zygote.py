@@ -18,8 +18,10 @@ serves requests (one JSON message each, SOCK_SEQPACKET):
 It is the sandbox's PID namespace's init (bwrap --as-pid-1): no worker can kill or stop it
 with a signal, so one exercise's code cannot end another's worker with the sandbox.
 Before each fork it kills every process of the sandbox that is not in the process group of
-a worker still in use (what an earlier exercise left behind) and, when none is in use,
-empties /scratch and /tmp: an exercise starts as it would in a sandbox of its own.
+a worker still in use (what an earlier exercise left behind), removes the IPC objects left
+(a shared memory segment outlives its worker's cgroup limit) and, when no worker is in
+use, empties /scratch and /tmp.  (In grading in order the previous exercise's worker is
+kept, so /scratch and /tmp are shared by a student's exercises: 64 + 16 MB in all.)
 It runs no student code itself and cannot be traced (not dumpable).  It imports nothing
 from mlgrade.
 
@@ -236,6 +238,9 @@ def fork(sock: socket.socket, config: dict, fds: list[int]) -> dict:
         return {"error": "processes or files of an earlier exercise survived"}
     if own_state() != STATE:
         return {"error": "the warm sandbox's limits or scheduling were changed"}
+    # even with a worker live: a shared memory segment left by a worker that has ended is
+    # memory outside every worker's cgroup limit (it was charged to a cgroup now removed)
+    remove_ipc()
     joined_r, joined_w = os.pipe()
     pid = os.fork()
     if pid == 0:
