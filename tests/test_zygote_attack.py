@@ -8,6 +8,8 @@ queues and keys (which outlive processes), and the workspace copied into the sta
 """
 import os
 import platform
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -228,3 +230,41 @@ def test_shared_memory_of_ended_workers_does_not_add_up_past_the_memory_limit(wo
     messages = [c.message for c in report.exercises[2].checks if not c.passed]
     assert messages and all(m.endswith(": 0 segments left") for m in messages), messages
     assert [e.score for e in report.exercises[:2]] == [5, 9], failing(report)
+
+
+SWAPS = """
+import ctypes, sys
+libc = ctypes.CDLL(None)
+while True:            # renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE)
+    libc.syscall(316, -100, sys.argv[1].encode(), -100, sys.argv[2].encode(), 2)
+"""
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="system call number of x86_64")
+def test_staging_follows_no_link_swapped_in_while_it_copies(tmp_path):
+    """A user of the machine (the student, on a shared server) swaps a folder of the
+    workspace with a link to a folder of root's while root stages it: no copy may write
+    into that folder or read from it."""
+    victim, ws, copy = tmp_path / "victim", tmp_path / "ws", tmp_path / "copy"
+    for folder in (victim, ws / "sub", copy):
+        folder.mkdir(parents=True)
+    (victim / "secret").write_text("root's")
+    (ws / "sub" / "secret").write_text("the student's")
+    (ws / "sub" / "written").write_text("the student's")
+    for i in range(50):                      # time between the folder's listing and its copy
+        (ws / f"f{i:02}.py").write_text("x" * 1000)
+    os.symlink(victim, ws / "alt")
+    swapper = subprocess.Popen([sys.executable, "-c", SWAPS, ws / "sub", ws / "alt"])
+    try:
+        for _ in range(60):
+            try:
+                zygote.stage(str(ws), str(copy))
+            except (OSError, zygote.StageError):
+                continue                     # refused: the student's own loss
+            assert sorted(os.listdir(victim)) == ["secret"]
+            for secret in (copy / "sub" / "secret", copy / "alt" / "secret"):
+                if not secret.parent.is_symlink() and secret.exists():
+                    assert secret.read_text() == "the student's"
+    finally:
+        swapper.kill()
+        swapper.wait()

@@ -313,37 +313,85 @@ def empty(folder: str) -> None:
 def stage(workspace: str, folder: str) -> None:
     """Copy `workspace` into the (emptied) `folder`: folders, regular files (mode 644, or 755
     if executable), symbolic links as links (never followed: inside the sandbox they point
-    where the bound workspace's would); other special files are left out."""
+    where the bound workspace's would); other special files are left out.
+
+    Root may be copying a folder whose owner changes it meanwhile (a student on a shared
+    server swapping a folder for a link to /etc): every name is opened relative to its
+    folder's descriptor and no link is ever followed, on either side, so nothing is read
+    from or written to outside the two trees.
+    """
     empty(folder)
-    entries, size = 0, 0
-    for top, dirs, files in os.walk(workspace):
-        rel = os.path.relpath(top, workspace)
-        if rel.count(os.sep) >= STAGE_DEPTH:
-            raise StageError("too deep")
-        target = os.path.normpath(os.path.join(folder, rel))
-        for name in dirs + files:
-            entries += 1
-            if entries > STAGE_FILES:
-                raise StageError("too many files")
-            source, dest = os.path.join(top, name), os.path.join(target, name)
-            st = os.lstat(source)
-            if stat.S_ISLNK(st.st_mode):
-                os.symlink(os.readlink(source), dest)
-            elif stat.S_ISDIR(st.st_mode):
-                os.mkdir(dest)
-                os.chmod(dest, 0o755)
-            elif stat.S_ISREG(st.st_mode):
-                size += st.st_size
-                if size > STAGE_BYTES:
-                    raise StageError("too large")
-                _copy(source, dest, 0o755 if st.st_mode & 0o111 else 0o644)
-
-
-def _copy(source: str, dest: str, mode: int) -> None:
-    fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    budget = [0, 0]        # entries, bytes
+    todo = [(os.open(workspace, os.O_RDONLY | os.O_DIRECTORY),
+             os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW), 0)]
     try:
-        with os.fdopen(fd, "rb", closefd=False) as src, open(dest, "wb") as out:
-            shutil.copyfileobj(src, out)
+        while todo:
+            source, dest, depth = todo.pop()
+            try:
+                _stage_folder(source, dest, depth, todo, budget)
+            finally:
+                os.close(source)
+                os.close(dest)
+    finally:
+        for source, dest, _ in todo:
+            os.close(source)
+            os.close(dest)
+
+
+def _stage_folder(source: int, dest: int, depth: int, todo: list, budget: list) -> None:
+    """Copy one folder's entries (its folders are added to `todo`, opened on both sides)."""
+    for name in os.listdir(source):
+        budget[0] += 1
+        if budget[0] > STAGE_FILES:
+            raise StageError("too many files")
+        st = os.stat(name, dir_fd=source, follow_symlinks=False)
+        if stat.S_ISLNK(st.st_mode):
+            os.symlink(os.readlink(name, dir_fd=source), name, dir_fd=dest)
+        elif stat.S_ISDIR(st.st_mode):
+            if depth + 1 >= STAGE_DEPTH:
+                raise StageError("too deep")
+            inner = _open_folder(name, source)
+            try:
+                os.mkdir(name, dir_fd=dest)
+                copy = _open_folder(name, dest)
+            except BaseException:
+                os.close(inner)
+                raise
+            os.fchmod(copy, 0o755)
+            todo.append((inner, copy, depth + 1))
+        elif stat.S_ISREG(st.st_mode):
+            budget[1] += _copy(name, source, dest, STAGE_BYTES - budget[1])
+
+
+def _open_folder(name: str, parent: int) -> int:
+    return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent)
+
+
+def _copy(name: str, source: int, dest: int, room: int) -> int:
+    """Copy a regular file (checked once open: it may have been replaced by another kind)
+    of at most `room` bytes, however it grows meanwhile; return its size."""
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=source)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return 0
+        if st.st_size > room:
+            raise StageError("too large")
+        mode = 0o755 if st.st_mode & 0o111 else 0o644
+        out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode,
+                      dir_fd=dest)
+        try:
+            os.fchmod(out, mode)
+            size = 0
+            while chunk := os.read(fd, min(1 << 20, room - size + 1)):
+                size += len(chunk)
+                if size > room:
+                    raise StageError("too large")
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(out, view):]
+        finally:
+            os.close(out)
+        return size
     finally:
         os.close(fd)
-    os.chmod(dest, mode)
