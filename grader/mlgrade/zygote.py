@@ -357,8 +357,8 @@ def _stage_folder(source: int, dest: int, depth: int, todo: list, budget: list) 
             except BaseException:
                 os.close(inner)
                 raise
+            todo.append((inner, copy, depth + 1))     # closed by stage() whatever happens
             os.fchmod(copy, 0o755)
-            todo.append((inner, copy, depth + 1))
         elif stat.S_ISREG(st.st_mode):
             budget[1] += _copy(name, source, dest, STAGE_BYTES - budget[1])
 
