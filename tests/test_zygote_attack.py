@@ -6,11 +6,13 @@ of the first.  What a worker can change outside itself: the zygote's inherited s
 (it runs as the same user), the scratch folders' own mode and attributes, POSIX message
 queues and keys (which outlive processes), and the workspace copied into the stage.
 """
+import json
 import os
 import platform
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -268,3 +270,36 @@ def test_staging_follows_no_link_swapped_in_while_it_copies(tmp_path):
     finally:
         swapper.kill()
         swapper.wait()
+
+
+HIDES = """
+import ctypes, threading, time
+threading.Thread(target=time.sleep, args=(60,)).start()
+ctypes.CDLL(None).syscall(60, 0)       # exit(2) of the main thread only: the leader is a zombie
+"""
+ZYGOTE_SEES = """
+import json, runpy, sys
+sys.argv = ["zygote.py", json.dumps({"site": sys.argv[2:]})]
+print(json.dumps(runpy.run_path(sys.argv_path, run_name="zygote")["others"]()))
+"""
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="system call number of x86_64")
+def test_the_zygote_kills_a_process_whose_main_thread_has_ended():
+    """Its leader shows as a zombie while its other threads run on: `clean` must not take
+    it for a zombie and leave it to the next exercise."""
+    hidden = subprocess.Popen([sys.executable, "-c", HIDES])
+    try:
+        for _ in range(500):
+            with open(f"/proc/{hidden.pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    break
+            time.sleep(0.01)
+        script = ZYGOTE_SEES.replace("sys.argv_path", repr(zygote.sandbox.WORKER_DIR
+                                                            + "/zygote.py"))
+        seen = subprocess.run([sys.executable, "-c", script, *zygote.sandbox.site_dirs()],
+                              capture_output=True, text=True, timeout=60, check=True)
+        assert hidden.pid in json.loads(seen.stdout.splitlines()[-1])
+    finally:
+        hidden.kill()
+        hidden.wait()

@@ -104,7 +104,8 @@ def reap() -> None:
 
 
 def others() -> list[int]:
-    """Processes of the sandbox to kill: not pid 1, not us, not in a live worker's group."""
+    """Processes of the sandbox to kill: not pid 1, not us, not in a live worker's group, not
+    zombies (a zombie leader whose other threads still run is no zombie: it is killed)."""
     me, out = os.getpid(), []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) in (1, me):
@@ -112,7 +113,8 @@ def others() -> list[int]:
         try:
             with open(f"/proc/{entry}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
-            if fields[0] != b"Z" and int(fields[2]) not in live:
+            zombie = fields[0] == b"Z" and len(os.listdir(f"/proc/{entry}/task")) == 1
+            if not zombie and int(fields[2]) not in live:
                 out.append(int(entry))
         except (OSError, ValueError, IndexError):
             pass
