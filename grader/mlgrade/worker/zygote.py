@@ -152,7 +152,10 @@ def wipe(top: str) -> bool:
     among them), whatever a worker did to it: folders it made unwritable, trees of any
     depth.  Everything in it belongs to this process's user.  Returns whether it is empty."""
     try:
-        os.chmod(top, SCRATCH[top])
+        try:
+            os.chmod(top, SCRATCH[top])
+        except PermissionError:
+            pass                     # not the sandbox user's: no worker changed it either
         for name in os.listxattr(top):   # user.*, and the ACLs (security.*: not the worker's)
             if name.startswith(("user.", "system.")):
                 os.removexattr(top, name)
@@ -241,8 +244,12 @@ def fork(sock: socket.socket, config: dict, fds: list[int]) -> dict:
     if own_state() != STATE:
         return {"error": "the warm sandbox's limits or scheduling were changed"}
     # even with a worker live: a shared memory segment left by a worker that has ended is
-    # memory outside every worker's cgroup limit (it was charged to a cgroup now removed)
-    remove_ipc()
+    # memory outside every worker's cgroup limit (it was charged to a cgroup now removed);
+    # what cannot be removed here is left to `reset`, which gives the sandbox up for it
+    try:
+        remove_ipc()
+    except OSError:
+        pass
     joined_r, joined_w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -290,7 +297,10 @@ def remove_ipc() -> None:
             else:
                 remove(ipc_id, 0, None)
     if os.path.isdir(MQUEUE):
-        os.chmod(MQUEUE, 0o1777)        # as mounted; its owner is the sandbox's user
+        try:
+            os.chmod(MQUEUE, 0o1777)    # as mounted, should a worker (its owner) change it
+        except PermissionError:
+            pass                        # not the sandbox user's: no worker changed it either
         for name in os.listdir(MQUEUE):
             os.unlink(os.path.join(MQUEUE, name))
     if SYSCALLS:
