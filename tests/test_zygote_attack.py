@@ -303,3 +303,45 @@ def test_the_zygote_kills_a_process_whose_main_thread_has_ended():
     finally:
         hidden.kill()
         hidden.wait()
+
+
+CHANGES_THE_ZYGOTE_LATER = """
+import os, resource, threading, time
+def _later(zygote=os.getppid()):
+    time.sleep(0.3)
+    resource.prlimit(zygote, resource.RLIMIT_NOFILE, (32, 32))
+threading.Thread(target=_later, daemon=True).start()
+"""
+IN_TURN = """
+import time
+import pytest
+
+@pytest.mark.mlgrade(exercise="ex02_mse", points=1)
+def test_first(mlgrade_workspace):
+    assert mlgrade_workspace["ex02_mse"].mse([1.0], [1.0]) == 0.0
+
+@pytest.mark.mlgrade(exercise="ex03_chain_rule", points=1)
+def test_second(mlgrade_workspace):
+    mlgrade_workspace["ex03_chain_rule"].mse_grad_pred([1.0], [1.0])
+    time.sleep(0.5)                   # ex02's code changes the zygote meanwhile
+
+@pytest.mark.mlgrade(exercise="ex01_forward", points=1)
+def test_third(mlgrade_workspace):    # its fork is refused: the warm sandbox is given up
+    assert mlgrade_workspace["ex01_forward"].predict([1.0], [2.0], 0.5) == 2.5
+
+@pytest.mark.mlgrade(exercise="ex03_chain_rule", points=1)
+def test_fourth(mlgrade_workspace):   # ex03's kept worker died with it
+    mlgrade_workspace["ex03_chain_rule"].mse_grad_pred([1.0], [1.0])
+"""
+
+
+def test_a_worker_lost_with_a_sandbox_mlgrade_gave_up_is_not_charged(workspace, tmp_path):
+    """An instructor's check comes back to ex03 (correct) after mlgrade gave up the warm
+    sandbox because of ex02's code: ex03 keeps its points."""
+    ws = workspace(ex02_mse=(SOLUTIONS / "ex02_mse.py").read_text() + CHANGES_THE_ZYGOTE_LATER)
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "test_turns.py").write_text(IN_TURN)
+    report = grade(ws, modules=["ex01_forward", "ex02_mse", "ex03_chain_rule"],
+                   checks_dirs=[str(tmp_path / "checks")], limits=LIMITS, isolation="sandbox")
+    assert [e.score for e in report.exercises] == [e.max_score for e in report.exercises], (
+        failing(report))
