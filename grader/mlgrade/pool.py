@@ -252,6 +252,9 @@ class Exercise:
             raise self.fatal
         if func == self.timed_out:
             raise StudentError(t("msg.timed_out_earlier", function=func), "timeout")
+        if self.worker and isinstance(self.worker.process, zygote.Forked) and (
+                self.worker.process.zygote.broken):
+            self.evict()    # mlgrade gave its warm sandbox up: started again, not charged
         self.prefetch()
         if self.worker is None:
             raise StudentError(t("msg.kept_crashing"), "crash")

@@ -156,7 +156,8 @@ def workspace_reachable(workspace: str, uid: int) -> bool:
 
 def readable_tree(folder: str, uid: int, deep: bool = True, most: int = 5000) -> bool:
     """Whether `uid` can read `folder` and (if `deep`) everything in it (False beyond `most`
-    entries: the grader's user then runs the worker, rather than one that may fail to read)."""
+    entries or 64 folders deep: the grader's user then runs the worker, rather than one that
+    may fail to read)."""
     try:
         st = os.stat(folder)
     except OSError:
@@ -165,6 +166,8 @@ def readable_tree(folder: str, uid: int, deep: bool = True, most: int = 5000) ->
         return False
     seen = 0
     for parent, dirs, files in os.walk(folder) if deep else ():
+        if parent.count(os.sep) - folder.count(os.sep) > 64:    # os.walk recurses
+            return False
         for name in dirs + files:
             seen += 1
             try:
@@ -245,9 +248,12 @@ def _ro(src: str, dest: str | None = None) -> list[str]:
     return ["--ro-bind", src, dest or src]
 
 
-def bwrap_prefix(workspace: str, info_fd: int, uid: int | None = None) -> list[str]:
+def bwrap_prefix(workspace: str, info_fd: int, uid: int | None = None,
+                 warm: bool = False) -> list[str]:
     """The bwrap command line up to the worker's own argv, for bwrap started as `uid`
-    (None: as the grader's user)."""
+    (None: as the grader's user); `warm`: for a warm sandbox's zygote (zygote.py), the
+    PID namespace's init, with a POSIX message queue file system where it finds the
+    queues to remove between students."""
     args = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session",
             "--cap-drop", "ALL", "--uid", str(NOBODY), "--gid", str(NOBODY),
             "--info-fd", str(info_fd)]
@@ -273,9 +279,23 @@ def bwrap_prefix(workspace: str, info_fd: int, uid: int | None = None) -> list[s
         args += ["--dev-bind", f"{devices}/{dev}", f"/dev/{dev}"]
     for i, name in enumerate(("stdin", "stdout", "stderr")):
         args += ["--symlink", f"/proc/self/fd/{i}", f"/dev/{name}"]
-    args += ["--symlink", "/proc/self/fd", "/dev/fd", "--remount-ro", "/dev"]
+    args += ["--symlink", "/proc/self/fd", "/dev/fd"]
+    if warm and posix_mqueue():
+        args += ["--mqueue", "/dev/mqueue"]
+    args += ["--remount-ro", "/dev"]
     args += ["--chdir", "/scratch"]
+    args += ["--as-pid-1"] if warm else []     # its workers' signals cannot reach it
     return args + ["--remount-ro", "/"]   # bwrap's root is a tmpfs of no size: read-only
+
+
+@functools.cache
+def posix_mqueue() -> bool:
+    """Whether the kernel has POSIX message queues (their file system)."""
+    try:
+        with open("/proc/filesystems") as f:
+            return any(line.split()[-1:] == ["mqueue"] for line in f)
+    except OSError:
+        return False
 
 
 @functools.cache
@@ -397,8 +417,8 @@ class Process:
             info_r, info_w = os.pipe()
             self.uid = uid = worker_user(workspace, "sandbox") if uid == "auto" else uid
             config.update(workspace="/workspace")
-            argv = bwrap_prefix(workspace, info_w, uid) + [python, "-I", "-S", "-B", "-u",
-                                                           f"/opt/mlgrade/worker/{entry}"]
+            argv = bwrap_prefix(workspace, info_w, uid, warm=entry == "zygote.py") + [
+                python, "-I", "-S", "-B", "-u", f"/opt/mlgrade/worker/{entry}"]
             cwd, home, pass_fds = "/", "/scratch", (*fds, info_w)
         else:
             self.uid = uid = worker_user(workspace, isolation) if uid == "auto" else uid

@@ -40,6 +40,7 @@ READY_WAIT = 20.0      # seconds the zygote may take to import numpy (a loaded m
 REPLY_WAIT = 3.0       # seconds for any other answer of the zygote
 STAGE_FILES = 2000     # a workspace staged for a reused sandbox: at most so many entries
 STAGE_BYTES = 64 << 20  # and so many bytes; a larger one gets a sandbox of its own
+STAGE_DEPTH = 32        # and folders so deep (the copy is walked and removed recursively)
 
 
 def enabled(isolation: str) -> bool:
@@ -62,7 +63,7 @@ class Zygote:
 
     def __init__(self, workspace: str, limits: sandbox.Limits, staged: bool = False,
                  uid: int | None | str = "auto"):
-        self.workspace, self.staged = workspace, staged
+        self.workspace, self.staged, self.limits = workspace, staged, limits
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.process = sandbox.Process("sandbox", workspace, "", limits, (theirs.fileno(),),
@@ -202,10 +203,16 @@ def start_for_command(argv: list[str]) -> None:
 
 
 def start_staged(limits: sandbox.Limits | None = None) -> threading.Thread:
-    """Start the warm sandbox that a batch's grading process keeps for all its students."""
-    folder = tempfile.mkdtemp(prefix="mlgrade-stage-")
+    """Start the warm sandbox that a batch's grading process keeps for all its students.
+
+    The staging folder lies in a folder of mode 700: no other user of the machine (another
+    student on a shared server) reads the copies; the sandbox's user reaches it through
+    the sandbox's own view of the folders it cannot cross (see sandbox.views)."""
+    base = tempfile.mkdtemp(prefix="mlgrade-stage-")
+    atexit.register(shutil.rmtree, base, ignore_errors=True)
+    folder = os.path.join(base, "workspace")
+    os.mkdir(folder)
     os.chmod(folder, 0o755)
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return _start("staged", folder, limits)
 
 
@@ -253,6 +260,11 @@ def for_workspace(workspace: str, limits: sandbox.Limits) -> Zygote | None:
     with _lock:
         bound = _warm.pop("bound", None)
         staged = _warm.get("staged")
+    if staged and staged.broken:     # given up after a student's code: a new one, so that
+        _start("staged", staged.workspace, staged.limits)    # the batch stays warm
+        wait_started()
+        with _lock:
+            staged = _warm.get("staged")
     if bound and bound.workspace == workspace and not bound.broken:
         return bound
     if bound:
@@ -301,35 +313,85 @@ def empty(folder: str) -> None:
 def stage(workspace: str, folder: str) -> None:
     """Copy `workspace` into the (emptied) `folder`: folders, regular files (mode 644, or 755
     if executable), symbolic links as links (never followed: inside the sandbox they point
-    where the bound workspace's would); other special files are left out."""
+    where the bound workspace's would); other special files are left out.
+
+    Root may be copying a folder whose owner changes it meanwhile (a student on a shared
+    server swapping a folder for a link to /etc): every name is opened relative to its
+    folder's descriptor and no link is ever followed, on either side, so nothing is read
+    from or written to outside the two trees.
+    """
     empty(folder)
-    entries, size = 0, 0
-    for top, dirs, files in os.walk(workspace):
-        rel = os.path.relpath(top, workspace)
-        target = os.path.normpath(os.path.join(folder, rel))
-        for name in dirs + files:
-            entries += 1
-            if entries > STAGE_FILES:
-                raise StageError("too many files")
-            source, dest = os.path.join(top, name), os.path.join(target, name)
-            st = os.lstat(source)
-            if stat.S_ISLNK(st.st_mode):
-                os.symlink(os.readlink(source), dest)
-            elif stat.S_ISDIR(st.st_mode):
-                os.mkdir(dest)
-                os.chmod(dest, 0o755)
-            elif stat.S_ISREG(st.st_mode):
-                size += st.st_size
-                if size > STAGE_BYTES:
-                    raise StageError("too large")
-                _copy(source, dest, 0o755 if st.st_mode & 0o111 else 0o644)
-
-
-def _copy(source: str, dest: str, mode: int) -> None:
-    fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    budget = [0, 0]        # entries, bytes
+    todo = [(os.open(workspace, os.O_RDONLY | os.O_DIRECTORY),
+             os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW), 0)]
     try:
-        with os.fdopen(fd, "rb", closefd=False) as src, open(dest, "wb") as out:
-            shutil.copyfileobj(src, out)
+        while todo:
+            source, dest, depth = todo.pop()
+            try:
+                _stage_folder(source, dest, depth, todo, budget)
+            finally:
+                os.close(source)
+                os.close(dest)
+    finally:
+        for source, dest, _ in todo:
+            os.close(source)
+            os.close(dest)
+
+
+def _stage_folder(source: int, dest: int, depth: int, todo: list, budget: list) -> None:
+    """Copy one folder's entries (its folders are added to `todo`, opened on both sides)."""
+    for name in os.listdir(source):
+        budget[0] += 1
+        if budget[0] > STAGE_FILES:
+            raise StageError("too many files")
+        st = os.stat(name, dir_fd=source, follow_symlinks=False)
+        if stat.S_ISLNK(st.st_mode):
+            os.symlink(os.readlink(name, dir_fd=source), name, dir_fd=dest)
+        elif stat.S_ISDIR(st.st_mode):
+            if depth + 1 >= STAGE_DEPTH:
+                raise StageError("too deep")
+            inner = _open_folder(name, source)
+            try:
+                os.mkdir(name, dir_fd=dest)
+                copy = _open_folder(name, dest)
+            except BaseException:
+                os.close(inner)
+                raise
+            todo.append((inner, copy, depth + 1))     # closed by stage() whatever happens
+            os.fchmod(copy, 0o755)
+        elif stat.S_ISREG(st.st_mode):
+            budget[1] += _copy(name, source, dest, STAGE_BYTES - budget[1])
+
+
+def _open_folder(name: str, parent: int) -> int:
+    return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent)
+
+
+def _copy(name: str, source: int, dest: int, room: int) -> int:
+    """Copy a regular file (checked once open: it may have been replaced by another kind)
+    of at most `room` bytes, however it grows meanwhile; return its size."""
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=source)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return 0
+        if st.st_size > room:
+            raise StageError("too large")
+        mode = 0o755 if st.st_mode & 0o111 else 0o644
+        out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode,
+                      dir_fd=dest)
+        try:
+            os.fchmod(out, mode)
+            size = 0
+            while chunk := os.read(fd, min(1 << 20, room - size + 1)):
+                size += len(chunk)
+                if size > room:
+                    raise StageError("too large")
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(out, view):]
+        finally:
+            os.close(out)
+        return size
     finally:
         os.close(fd)
-    os.chmod(dest, mode)

@@ -11,23 +11,37 @@ serves requests (one JSON message each, SOCK_SEQPACKET):
     {"op": "kill", "pid": pid}: kill the worker's process group; reply {} at once (it is
         reaped later, and `clean` waits for it before the next fork).
     {"op": "wait", "pid": pid, "timeout": s}: reply {"status": code or null}.
-    {"op": "reset"}: kill every process but this one, empty /scratch and /tmp and remove
-        System V IPC objects (before another student's workspace is put in); reply {}.
+    {"op": "reset"}: kill every process but this one, empty /scratch and /tmp, remove System
+        V IPC objects, POSIX message queues and keys (before another student's workspace is
+        put in); reply {}.
 
+It is the sandbox's PID namespace's init (bwrap --as-pid-1): no worker can kill or stop it
+with a signal, so one exercise's code cannot end another's worker with the sandbox.
 Before each fork it kills every process of the sandbox that is not in the process group of
-a worker still in use (what an earlier exercise left behind) and, when none is in use,
-empties /scratch and /tmp: an exercise starts as it would in a sandbox of its own.
+a worker still in use (what an earlier exercise left behind), removes the IPC objects left
+(a shared memory segment outlives its worker's cgroup limit) and, when no worker is in
+use, empties /scratch and /tmp.  (In grading in order the previous exercise's worker is
+kept, so /scratch and /tmp are shared by a student's exercises: 64 + 16 MB in all.)
 It runs no student code itself and cannot be traced (not dumpable).  It imports nothing
 from mlgrade.
+
+A worker runs as the same user as the zygote, so it can change what a later worker would
+inherit from the zygote (resource limits, nice value, scheduling policy, CPU affinity, I/O
+priority: prlimit(2), setpriority(2) ...) and the scratch folders' own mode and extended
+attributes.  The scratch folders are restored; a zygote whose own state changed refuses to
+fork or reset (the grader then gives up this sandbox), and each forked child checks that
+state again before it says it has joined its cgroups.
 """
 import ctypes
 import gc
 import json
 import os
+import platform
+import resource
 import select
-import shutil
 import signal
 import socket
+import stat
 import sys
 import time
 
@@ -39,7 +53,7 @@ sys.path.extend(CONFIG["site"])
 
 import numpy as np  # noqa: E402,F401 - imported once, for every worker forked
 import wire  # noqa: E402,F401
-import importlib.util, resource, traceback, warnings  # noqa: E401,E402,F401 - main.py's
+import importlib.util, traceback, warnings  # noqa: E401,E402,F401 - main.py's
 
 gc.freeze()   # what is imported stays out of the collector: forked workers share its pages
 
@@ -47,8 +61,30 @@ PR_SET_DUMPABLE = 4
 with open(MAIN, encoding="utf-8") as _f:
     MAIN_CODE = compile(_f.read(), MAIN, "exec")     # compiled once, run by every worker
 JOIN_WAIT = 2.0      # seconds a forked worker may take to join its cgroups
+SCRATCH = {folder: stat.S_IMODE(os.stat(folder).st_mode)     # the tmpfs folders, their mode
+           for folder in ("/scratch", "/tmp") if os.path.isdir(folder)}
+MQUEUE = "/dev/mqueue"      # POSIX message queues, where the sandbox mounts their file system
+# system calls Python has no function for, by machine: (keyctl, ioprio_get)
+SYSCALLS = {"x86_64": (250, 252), "aarch64": (219, 31)}.get(platform.machine())
+KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_CLEAR, KEYCTL_GET_PERSISTENT = 1, 7, 22
+USER_KEYRING, USER_SESSION_KEYRING = -4, -5
+libc = ctypes.CDLL(None, use_errno=True)
 statuses: dict[int, int] = {}
 live: set[int] = set()
+
+
+def own_state() -> tuple:
+    """What a forked worker inherits from this process that another process of the same
+    user can change from outside: resource limits, nice value, scheduling policy and
+    priority, CPU affinity, I/O priority."""
+    limits = tuple(resource.getrlimit(getattr(resource, name))
+                   for name in sorted(dir(resource)) if name.startswith("RLIMIT_"))
+    ioprio = libc.syscall(SYSCALLS[1], 1, 0) if SYSCALLS else None    # IOPRIO_WHO_PROCESS
+    return (limits, os.getpriority(os.PRIO_PROCESS, 0), os.sched_getscheduler(0),
+            os.sched_getparam(0).sched_priority, sorted(os.sched_getaffinity(0)), ioprio)
+
+
+STATE = own_state()
 
 
 def status_code(status: int) -> int:
@@ -68,7 +104,8 @@ def reap() -> None:
 
 
 def others() -> list[int]:
-    """Processes of the sandbox to kill: not pid 1, not us, not in a live worker's group."""
+    """Processes of the sandbox to kill: not pid 1, not us, not in a live worker's group, not
+    zombies (a zombie leader whose other threads still run is no zombie: it is killed)."""
     me, out = os.getpid(), []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) in (1, me):
@@ -76,7 +113,8 @@ def others() -> list[int]:
         try:
             with open(f"/proc/{entry}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
-            if fields[0] != b"Z" and int(fields[2]) not in live:
+            zombie = fields[0] == b"Z" and len(os.listdir(f"/proc/{entry}/task")) == 1
+            if not zombie and int(fields[2]) not in live:
                 out.append(int(entry))
         except (OSError, ValueError, IndexError):
             pass
@@ -105,17 +143,50 @@ def clean() -> bool:
         time.sleep(0.005)
         reap()
     if not live:
-        for folder in ("/scratch", "/tmp"):
-            for name in os.listdir(folder) if os.path.isdir(folder) else []:
-                path = os.path.join(folder, name)
-                try:
-                    if os.path.isdir(path) and not os.path.islink(path):
-                        shutil.rmtree(path, ignore_errors=True)
-                    else:
-                        os.unlink(path)
-                except OSError:
-                    pass
+        return all([wipe(folder) for folder in SCRATCH])
     return True
+
+
+def wipe(top: str) -> bool:
+    """Empty a scratch folder and give it back its mode and no extended attributes (ACLs
+    among them), whatever a worker did to it: folders it made unwritable, trees of any
+    depth.  Everything in it belongs to this process's user.  Returns whether it is empty."""
+    try:
+        try:
+            os.chmod(top, SCRATCH[top])
+        except PermissionError:
+            pass                     # not the sandbox user's: no worker changed it either
+        for name in os.listxattr(top):   # user.*, and the ACLs (security.*: not the worker's)
+            if name.startswith(("user.", "system.")):
+                os.removexattr(top, name)
+    except OSError:
+        return False
+    todo, seen = [top], set()
+    while todo:                  # depth first; a folder is visited again once its folders
+        path = todo.pop()        # are gone, then removed
+        subdirs = []
+        try:
+            if path != top:
+                os.chmod(path, 0o700)
+            for name in os.listdir(path):
+                try:
+                    os.unlink(os.path.join(path, name))
+                except IsADirectoryError:
+                    subdirs.append(os.path.join(path, name))
+        except OSError:
+            continue
+        if subdirs and path not in seen:
+            seen.add(path)
+            todo += [path, *subdirs]
+        elif path != top:
+            try:
+                os.rmdir(path)
+            except OSError:
+                pass
+    try:
+        return not os.listdir(top)
+    except OSError:
+        return False
 
 
 def reseed() -> None:
@@ -139,6 +210,10 @@ def become_worker(sock: socket.socket, config: dict, fds: list[int], joined: int
         for fd in procs:
             os.write(fd, b"0")          # 0: the writing process itself
             os.close(fd)
+        if own_state() != STATE:        # changed from outside between the check and the fork
+            os._exit(1)
+        if SYSCALLS:                    # keys it adds are its own, not the next worker's
+            libc.syscall(SYSCALLS[0], KEYCTL_JOIN_SESSION_KEYRING, None)
         os.write(joined, b"1")
         os.close(joined)
         os.setsid()
@@ -165,7 +240,16 @@ def fork(sock: socket.socket, config: dict, fds: list[int]) -> dict:
     """Fork a worker; reply once it is in its cgroups (else kill it and say why)."""
     reap()
     if not clean():
-        return {"error": "processes of an earlier exercise survived"}
+        return {"error": "processes or files of an earlier exercise survived"}
+    if own_state() != STATE:
+        return {"error": "the warm sandbox's limits or scheduling were changed"}
+    # even with a worker live: a shared memory segment left by a worker that has ended is
+    # memory outside every worker's cgroup limit (it was charged to a cgroup now removed);
+    # what cannot be removed here is left to `reset`, which gives the sandbox up for it
+    try:
+        remove_ipc()
+    except OSError:
+        pass
     joined_r, joined_w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -198,8 +282,9 @@ def kill(pid: int) -> None:
 
 
 def remove_ipc() -> None:
-    """Remove the System V shared memory, queues and semaphores left in the sandbox."""
-    libc = ctypes.CDLL(None, use_errno=True)
+    """Remove the System V shared memory, queues and semaphores, the POSIX message queues
+    and the keys (of the user's keyrings: the sandbox's user namespace has its own) left in
+    the sandbox."""
     for kind, remove in (("shm", libc.shmctl), ("msg", libc.msgctl), ("sem", libc.semctl)):
         try:
             with open(f"/proc/sysvipc/{kind}") as f:
@@ -211,6 +296,19 @@ def remove_ipc() -> None:
                 remove(ipc_id, 0, 0, None)
             else:
                 remove(ipc_id, 0, None)
+    if os.path.isdir(MQUEUE):
+        try:
+            os.chmod(MQUEUE, 0o1777)    # as mounted, should a worker (its owner) change it
+        except PermissionError:
+            pass                        # not the sandbox user's: no worker changed it either
+        for name in os.listdir(MQUEUE):
+            os.unlink(os.path.join(MQUEUE, name))
+    if SYSCALLS:
+        keyctl = SYSCALLS[0]
+        persistent = libc.syscall(keyctl, KEYCTL_GET_PERSISTENT, -1, USER_KEYRING)
+        for ring in (persistent, USER_SESSION_KEYRING, USER_KEYRING):
+            if ring != -1:
+                libc.syscall(keyctl, KEYCTL_CLEAR, ring)
 
 
 def reset() -> dict:
@@ -218,7 +316,9 @@ def reset() -> dict:
     for pid in list(live):
         kill(pid)
     if not clean():
-        return {"error": "processes of the last student survived"}
+        return {"error": "processes or files of the last student survived"}
+    if own_state() != STATE:
+        return {"error": "the warm sandbox's limits or scheduling were changed"}
     remove_ipc()
     statuses.clear()
     return {}
@@ -247,8 +347,11 @@ def handle(sock: socket.socket, message: dict, fds: list[int]) -> dict:
 
 
 def main() -> None:
-    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)   # no ptrace, no /proc/self/mem
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)   # no ptrace, no /proc/self/mem
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    # the PID namespace's init (bwrap --as-pid-1): the orphans of the sandbox are reaped
+    # as they end (a zombie holds a pid of its worker's cgroup)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: reap())
     sock = socket.socket(fileno=CONFIG["socket"])
     sock.sendall(json.dumps({"ready": True}).encode())
     while True:
