@@ -210,3 +210,29 @@ def test_the_report_names_the_user_the_staged_sandbox_ran_as(tmp_path, staged):
     expected = uid if uid is not None else os.geteuid()
     assert f"uid={expected}" in report.exercises[0].checks[0].message
     assert f"uid {expected} outside" in report.limits["user"], report.limits["user"]
+
+
+KILLS_THE_NEXT = """
+    import os, signal, time
+    import numpy as np
+    if os.fork() == 0:            # stays in the worker's process group, as long as it lives
+        me, worker, end = os.getpid(), os.getppid(), time.monotonic() + 5
+        while time.monotonic() < end:   # kills any other process as soon as it appears
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                if int(pid) not in (1, me, worker):
+                    try:
+                        os.kill(int(pid), signal.SIGKILL)
+                    except OSError:
+                        pass
+            time.sleep(0.001)
+        os._exit(0)
+    def predict(w, x, b):
+        return np.asarray(x) @ np.asarray(w) + b
+    """
+
+
+def test_an_exercise_cannot_reach_the_worker_of_the_next(workspace):
+    ws = workspace(ex01_forward=KILLS_THE_NEXT)
+    report = grade(ws, modules=FIRST, limits=LIMITS, isolation="sandbox")
+    for e in report.exercises:
+        assert e.score == e.max_score, (e.id, [c.message for c in e.checks if not c.passed])

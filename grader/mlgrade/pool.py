@@ -18,6 +18,7 @@ GRACE = 0.6   # seconds left to an exercise's other functions after one timed ou
               # kill and the checks' own time an exercise stays within timeout + 1 s
 PREFETCH = 2  # workers started ahead: their start-up (~70 ms) overlaps the grading
 KEEP = 2      # workers of the latest exercises used, kept alive: a check may alternate them
+              # (1 in a warm sandbox: there a kept worker's processes could reach the next)
 
 
 class OutputLog:
@@ -348,6 +349,9 @@ class Pool:
         # a warm sandbox forks each worker in ms: none is started ahead (see zygote.py)
         self.warm = zygote.for_workspace(workspace, limits) if zygote.enabled(isolation) else None
         self.prefetch = 0 if self.warm else PREFETCH
+        # forked workers share the warm sandbox's uid and PID namespace: only one is alive at
+        # a time, so the zygote kills all an exercise left before the next one's worker runs
+        self.keep = 1 if self.warm else KEEP
         # the user the workers run as: the warm sandbox's (a staged copy of the workspace
         # may be readable by nobody where the workspace is not), else as sandbox.worker_user
         self.user = self.warm.process.uid if self.warm else "auto"
@@ -355,7 +359,7 @@ class Pool:
             ex.warm = self.warm
 
     def get(self, module: str) -> Exercise:
-        """The module's exercise.  The latest KEEP exercises' workers stay alive, and the
+        """The module's exercise.  The latest `keep` exercises' workers stay alive, and the
         next PREFETCH after the furthest one used start; all others stop (`evict`).
         A module outside `order` (an instructor's check using an exercise that -e left
         out) gets its exercise on demand."""
@@ -363,7 +367,8 @@ class Pool:
             self.exercises[module] = Exercise(self.workspace, module, self.limits,
                                               self.isolation)
             self.exercises[module].warm = self.warm
-        self.recent = [m for m in self.recent if m != module][-(KEEP - 1):] + [module]
+        others = [m for m in self.recent if m != module]
+        self.recent = others[len(others) - (self.keep - 1):] + [module]
         if module in self.order:
             self.frontier = max(self.frontier, self.order.index(module))
         upcoming = self.order[self.frontier + 1:self.frontier + 1 + self.prefetch]

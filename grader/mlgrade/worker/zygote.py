@@ -20,8 +20,8 @@ with a signal, so one exercise's code cannot end another's worker with the sandb
 Before each fork it kills every process of the sandbox that is not in the process group of
 a worker still in use (what an earlier exercise left behind), removes the IPC objects left
 (a shared memory segment outlives its worker's cgroup limit) and, when no worker is in
-use, empties /scratch and /tmp.  (In grading in order the previous exercise's worker is
-kept, so /scratch and /tmp are shared by a student's exercises: 64 + 16 MB in all.)
+use, empties /scratch and /tmp.  (The grader keeps one forked worker alive at a time, so
+each exercise starts with nothing of the last one.)
 It runs no student code itself and cannot be traced (not dumpable).  It imports nothing
 from mlgrade.
 
