@@ -383,3 +383,34 @@ def test_the_ci_formats_of_check_are_graded_for_record(workspace, runner, monkey
         assert result.exit_code == 2 and "grading for record" in result.stderr
     else:
         assert result.exit_code == 0, result.output
+
+
+BUSY_CHILDREN = """
+import os, time
+def predict(w, x, b):
+    start, before = time.monotonic(), os.times()
+    for _ in range(3):                      # three processes that only burn CPU for 0.6 s
+        if os.fork() == 0:
+            while time.monotonic() < start + 0.6:
+                pass
+            os._exit(0)
+    for _ in range(3):
+        os.wait()
+    times = os.times()
+    used = (times.children_user + times.children_system - before.children_user
+            - before.children_system)
+    raise RuntimeError(f"cpu per wall {used / (time.monotonic() - start):.2f}")
+"""
+
+
+@pytest.mark.skipif("cpu" not in cgroups.parents(), reason="no writable cpu cgroup here")
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_a_worker_uses_one_cpu_at_most_whatever_it_starts(workspace, isolation):
+    # a student's busy processes get one CPU's share in all, not the other grading slot's too
+    # (without the cgroup, 3 busy processes on 2 free cores use about 2 CPUs per second)
+    report, ex = run(workspace, "ex01_forward", BUSY_CHILDREN, isolation,
+                     Limits(timeout=8, memory_mb=512))
+    ratios = [float(c.message.rsplit(" ", 1)[1]) for c in ex.checks
+              if "cpu per wall" in (c.message or "")]
+    assert ratios and max(ratios) < 1.5, ratios
+    assert "one CPU for the whole worker" in report.limits["cpu"]

@@ -1,13 +1,14 @@
-"""A cgroup of each worker's own: one memory limit and one process limit for all it starts.
+"""A cgroup of each worker's own: one memory limit, one process limit and one CPU (a CFS quota
+of one CPU per period) for all it starts.
 
 The cgroup is created beneath the grading process's own cgroup (read from /proc/self/cgroup),
 the worker is put into it before it runs (`join`, called in the child between fork and exec),
 and it is removed when the worker is killed.  mlgrade writes only to cgroups it created:
 their names start with `mlgrade-<pid of the grading process>-`.
 
-Either cgroup v2 (where the grader's cgroup already delegates `memory` and `pids` to its
+Either cgroup v2 (where the grader's cgroup already delegates `memory`, `pids` or `cpu` to its
 children: mlgrade never changes `cgroup.subtree_control` of a cgroup it did not create) or
-the v1 `memory` and `pids` controllers, each used when its directory is writable.
+the v1 `memory`, `pids` and `cpu` controllers, each used when its directory is writable.
 """
 import atexit
 import functools
@@ -62,9 +63,14 @@ def _writable_parent(path: str) -> bool:
         return False
 
 
+CONTROLLERS = ("memory", "pids", "cpu")
+CPU_PERIOD = 100_000      # µs; a worker may use one CPU's worth of each period, in all
+
+
 @functools.cache
 def parents() -> dict[str, tuple[str, str]]:
-    """{"memory"|"pids": (version, parent directory)} where a worker's cgroup can be made."""
+    """{"memory"|"pids"|"cpu": (version, parent directory)} where a worker's cgroup can be
+    made."""
     own = _own()
     found: dict[str, tuple[str, str]] = {}
     mount = _cgroup2_mount()
@@ -75,11 +81,11 @@ def parents() -> dict[str, tuple[str, str]]:
                 delegated = f.read().split()
         except OSError:
             delegated = []
-        if {"memory", "pids"} & set(delegated) and _writable_parent(base):
-            for c in ("memory", "pids"):
+        if set(CONTROLLERS) & set(delegated) and _writable_parent(base):
+            for c in CONTROLLERS:
                 if c in delegated:
                     found[c] = ("v2", base)
-    for c in ("memory", "pids"):
+    for c in CONTROLLERS:
         if c not in found and c in own:
             base = os.path.join(ROOT, c, own[c].lstrip("/"))
             if os.path.isdir(base) and _writable_parent(base):
@@ -107,14 +113,14 @@ def _sweep(bases: set[str]) -> None:
 
 
 def mechanisms() -> dict[str, str]:
-    """{"memory"|"processes": how the whole worker's limit is enforced} for the cgroups found."""
+    """{"memory"|"processes"|"cpu": how the whole worker's limit is enforced} for the cgroups
+    found."""
     files = {("v1", "memory"): "cgroup v1 memory.limit_in_bytes",
              ("v2", "memory"): "cgroup v2 memory.max", ("v1", "pids"): "cgroup v1 pids.max",
-             ("v2", "pids"): "cgroup v2 pids.max"}
-    out = {}
-    for c, (version, _) in parents().items():
-        out["memory" if c == "memory" else "processes"] = files[version, c]
-    return out
+             ("v2", "pids"): "cgroup v2 pids.max", ("v1", "cpu"): "cgroup v1 cpu.cfs_quota_us",
+             ("v2", "cpu"): "cgroup v2 cpu.max"}
+    names = {"memory": "memory", "pids": "processes", "cpu": "cpu"}
+    return {names[c]: files[version, c] for c, (version, _) in parents().items()}
 
 
 class WorkerCgroup:
@@ -137,9 +143,14 @@ class WorkerCgroup:
                 if c == "memory":
                     self.memory = (version, path)
                     self._limit_memory(version, path, memory_bytes)
-                else:
+                elif c == "pids":
                     _write(path, "pids.max", str(processes))
                     self.counts_processes = True
+                elif version == "v2":
+                    _write(path, "cpu.max", f"{CPU_PERIOD} {CPU_PERIOD}")
+                else:
+                    _write(path, "cpu.cfs_period_us", str(CPU_PERIOD))
+                    _write(path, "cpu.cfs_quota_us", str(CPU_PERIOD))
         except OSError:
             self.remove()
             raise

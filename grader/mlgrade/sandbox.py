@@ -577,7 +577,9 @@ def describe(isolation: str, limits: Limits, workspace: str,
                       f"{limits.memory_mb} MB of address space per process (RLIMIT_AS)",
             "processes": f"{limits.processes}: {processes}",
             "cpu": f"{int(limits.timeout) + 1} s per process (RLIMIT_CPU); every process is "
-                   f"killed at the exercise's wall-clock limit of {limits.timeout:g} s",
+                   f"killed at the exercise's wall-clock limit of {limits.timeout:g} s"
+                   + (f"; one CPU for the whole worker ({mech['cpu']})" if "cpu" in mech
+                      else "; the CPUs shared with the machine (no cpu cgroup)"),
             "disk": disk, "open_files": f"{limits.open_files} per process (RLIMIT_NOFILE)",
             "user": user}
 
