@@ -191,7 +191,7 @@ def test_ctrl_c_keeps_the_finished_students_and_exits_130(tmp_path):
     slots = children(batch.pid)
     assert slots and batch.poll() is None
     batch.send_signal(signal.SIGINT)
-    out, err = batch.communicate(timeout=30)
+    out, err = batch.communicate(timeout=90)   # a margin for a loaded machine
     assert batch.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert [r["student"] for r in read_csv(tmp_path / "g.csv")] == ["a1", "a2"]
