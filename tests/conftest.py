@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mlgrade import catalog, i18n
+from mlgrade import catalog, i18n, zygote
 from mlgrade.runner import grade_workspace
+from mlgrade.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -52,6 +53,16 @@ def failing(report) -> dict[str, list]:
 
 def grade(ws, seed: int = 7, **kwargs):
     return grade_workspace(os.fspath(ws), seed=seed, **kwargs)
+
+
+@pytest.fixture
+def staged():
+    """The warm sandbox a batch's grading process keeps for all its students (as
+    gradeslot.py starts it), with the limits of the hostile tests."""
+    zygote.start_staged(Limits(timeout=3, memory_mb=512))
+    zygote.wait_started()
+    yield zygote._warm["staged"]
+    zygote._warm.pop("staged").close()
 
 
 @pytest.fixture

@@ -146,15 +146,6 @@ FINDS_NOTHING = """
     """
 
 
-@pytest.fixture
-def staged():
-    """The grading process's warm sandbox for many students (as gradeslot.py starts it)."""
-    zygote.start_staged(LIMITS)
-    zygote.wait_started()
-    yield zygote._warm["staged"]
-    zygote._warm.pop("staged").close()
-
-
 def test_a_student_leaves_nothing_to_the_next_in_the_same_sandbox(tmp_path, staged):
     first, second = tmp_path / "first", tmp_path / "second"
     for folder, source in ((first, LEAVES_A_TRAP), (second, FINDS_NOTHING)):

@@ -31,15 +31,6 @@ CORRECT = """
     """
 
 
-@pytest.fixture
-def staged():
-    """The grading process's warm sandbox for many students (as gradeslot.py starts it)."""
-    zygote.start_staged(LIMITS)
-    zygote.wait_started()
-    yield zygote._warm["staged"]
-    zygote._warm.pop("staged").close()
-
-
 def first_then_second(tmp_path, first: str, second: str):
     """Grade two students' ex01 one after the other; the second's report."""
     for name, source in (("first", first), ("second", second)):

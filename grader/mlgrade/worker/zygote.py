@@ -222,7 +222,7 @@ def become_worker(sock: socket.socket, config: dict, fds: list[int], joined: int
         os.dup2(output, 1)
         os.dup2(output, 2)
         os.close(output)
-        ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+        libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
         reseed()
         sys.argv = [MAIN, json.dumps({**config, "fds": [request, reply]})]
         exec(MAIN_CODE, {"__name__": "__main__", "__file__": MAIN, "__builtins__": __builtins__})
